@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from .models import UserProfile
+
+
+class SignupProfileForm(forms.Form):
+    """Extra sign-up fields; allauth calls ``signup`` once the user exists."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("How other members will see you."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—")] + list(countries), required=False
+    )
+
+    def signup(self, request, user):
+        from .selectors import profile_get
+
+        profile = profile_get(user=user)
+        profile.display_name = self.cleaned_data["display_name"]
+        profile.organisation = self.cleaned_data.get("organisation", "")
+        profile.country = self.cleaned_data.get("country", "")
+        profile.save()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = UserProfile
+        fields = [
+            "display_name",
+            "organisation",
+            "country",
+            "job_title",
+            "expertise",
+            "bio",
+        ]
+        help_texts = {
+            "expertise": _("Comma-separated, e.g. data governance, school census"),
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}

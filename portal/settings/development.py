@@ -1,0 +1,16 @@
+"""Local development: DEBUG, console email, embedded PostgreSQL when DATABASE_URL is unset."""
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, VAR_DIR, os
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+if not DATABASE_URL:
+    from portal.embedded_db import embedded_database
+
+    DATABASES = {"default": embedded_database(VAR_DIR, "portal")}
+
+PORTAL_SHOW_DEMO_PASSWORDS = True

@@ -1,0 +1,30 @@
+"""Tests: real PostgreSQL (embedded unless DATABASE_URL is set), fast hashing,
+local-memory cache and email, immediate background tasks."""
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, VAR_DIR, os
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+SEARCH_ENGINE = "database"
+
+if not DATABASE_URL:
+    from portal.embedded_db import embedded_database
+
+    DATABASES = {"default": embedded_database(VAR_DIR, "portal")}
+# Several test runs may share one server (e.g. parallel sessions): keep their
+# test databases apart with TEST_DB_SUFFIX.
+DATABASES["default"]["TEST"] = {
+    "NAME": "test_portal" + os.environ.get("TEST_DB_SUFFIX", "")
+}

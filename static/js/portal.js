@@ -1,0 +1,96 @@
+/* Progressive enhancement only: every page works without JavaScript. */
+(function () {
+  "use strict";
+
+  // Search-box autocomplete (WAI-ARIA combobox pattern).
+  function setupAutocomplete(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var url = input.dataset.autocompleteUrl;
+    if (!list || !url) return;
+    var active = -1;
+    var timer = null;
+    var items = [];
+
+    function close() {
+      list.hidden = true;
+      list.innerHTML = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+      items = [];
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (el, i) { el.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      active = index;
+      if (options[index]) input.setAttribute("aria-activedescendant", options[index].id);
+    }
+
+    function choose(index) {
+      var item = items[index];
+      if (!item) return;
+      if (item.url) { window.location.href = item.url; return; }
+      input.value = item.text || item.title;
+      input.form.submit();
+    }
+
+    function render(suggestions) {
+      items = suggestions;
+      list.innerHTML = "";
+      if (!suggestions.length) { close(); return; }
+      suggestions.forEach(function (s, i) {
+        var li = document.createElement("li");
+        li.id = "site-search-option-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = s.text || s.title;
+        if (s.kind_label) {
+          var kind = document.createElement("span");
+          kind.className = "autocomplete__kind";
+          kind.textContent = s.kind_label;
+          li.appendChild(kind);
+        }
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        fetch(url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+          .then(function (data) { if (input.value.trim() === q) render(data.suggestions || []); })
+          .catch(close);
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  document.querySelectorAll("input[data-autocomplete-url]").forEach(setupAutocomplete);
+
+  // Show times in the viewer's own zone beside the event's zone.
+  document.querySelectorAll("time[data-local-time]").forEach(function (el) {
+    var date = new Date(el.getAttribute("datetime"));
+    if (isNaN(date)) return;
+    var target = document.getElementById(el.dataset.localTime);
+    if (!target) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    target.textContent = date.toLocaleString(document.documentElement.lang || undefined, {
+      dateStyle: "medium", timeStyle: "short"
+    }) + " (" + zone + ")";
+    target.hidden = false;
+  });
+})();
