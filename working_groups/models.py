@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -59,6 +60,16 @@ class WorkingGroupPage(BasePage):
         default=JoinPolicy.APPROVAL,
     )
 
+    moderators_group = models.OneToOneField(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="moderated_working_group",
+        help_text=_("Django group of the moderators: holds their page permissions."),
+    )
+
     content_panels = BasePage.content_panels + [
         FieldPanel("short_name"),
         FieldPanel("mission"),
@@ -68,7 +79,9 @@ class WorkingGroupPage(BasePage):
         ),
     ]
     parent_page_types = ["working_groups.WorkingGroupIndexPage"]
-    subpage_types: list[str] = []
+    # The group's part of the page tree: its resources and events live below it,
+    # so Wagtail's page permissions and workflow scope its moderators' powers.
+    # Child page types declare WorkingGroupPage in their parent_page_types.
 
     class Meta:
         verbose_name = _("working group")
