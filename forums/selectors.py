@@ -1,6 +1,268 @@
 """Reads of the forums, always scoped to what the user may see."""
 
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-def thread_list_recent(*, user, limit: int = 5) -> list:
-    """Recent discussions the user may read (implemented with the forums)."""
-    return []
+from working_groups.models import Visibility
+from working_groups.selectors import group_ids_for_user
+
+from .models import (
+    Flag,
+    Forum,
+    ModerationAction,
+    NotificationPreference,
+    Post,
+    Subscription,
+    Suspension,
+    Thread,
+    ThreadReadState,
+)
+from .permissions import _is_staff, can_moderate_forum
+
+THREAD_SORTS = {
+    "activity": ("-last_post_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "replies": ("-reply_count", "-last_post_at", "-pk"),
+}
+
+
+def readable_forums_q(*, user, prefix: str = "") -> Q:
+    """Filter (on Forum, or on a model reaching Forum through ``prefix``) keeping
+    only the forums ``user`` may read. Mirrors permissions.can_read_forum."""
+    if _is_staff(user):
+        return Q()
+    p = prefix
+    return (
+        Q(**{f"{p}group__isnull": True})
+        | Q(
+            **{
+                f"{p}public_read": True,
+                f"{p}group__live": True,
+                f"{p}group__visibility": Visibility.PUBLIC,
+            }
+        )
+        | Q(**{f"{p}group_id__in": group_ids_for_user(user=user)})
+    )
+
+
+def forum_list(*, user) -> QuerySet[Forum]:
+    """Forums the user may read, the Community forum first, then by group."""
+    return (
+        Forum.objects.filter(readable_forums_q(user=user))
+        .select_related("group", "last_post__thread", "last_post__author__profile")
+        .order_by(F("group__path").asc(nulls_first=True), "sort_order", "name")
+    )
+
+
+def forum_get(*, slug: str) -> Forum | None:
+    """The forum with its group loaded; the caller checks can_read_forum."""
+    return (
+        Forum.objects.select_related("group")
+        .prefetch_related("categories")
+        # categories are few per forum
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def forum_for_group(*, group) -> Forum | None:
+    return Forum.objects.select_related("group").filter(group=group).first()
+
+
+def _visible_threads(*, user, moderator: bool = False) -> QuerySet[Thread]:
+    threads = Thread.objects.filter(deleted_at__isnull=True)
+    if not moderator:
+        threads = threads.filter(is_hidden=False)
+    return threads
+
+
+def annotate_unread(threads: QuerySet[Thread], *, user) -> QuerySet[Thread]:
+    """``last_read_position`` (None: never opened) and ``is_unread`` per thread."""
+    if not getattr(user, "is_authenticated", False):
+        return threads.annotate(
+            last_read_position=Value(None, output_field=IntegerField()),
+            is_unread=Value(False, output_field=BooleanField()),
+        )
+    read = ThreadReadState.objects.filter(user=user, thread=OuterRef("pk"))
+    return threads.annotate(
+        last_read_position=Subquery(read.values("last_read_position")[:1])
+    ).annotate(
+        is_unread=Case(
+            When(last_read_position__isnull=True, then=Value(True)),
+            When(last_position__gt=F("last_read_position"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def thread_list(
+    *, forum: Forum, user, sort: str = "activity", category=None
+) -> QuerySet[Thread]:
+    """A forum's threads, pinned first, then by ``sort`` (see THREAD_SORTS)."""
+    threads = _visible_threads(
+        user=user, moderator=can_moderate_forum(user, forum)
+    ).filter(forum=forum)
+    if category is not None:
+        threads = threads.filter(category=category)
+    order = THREAD_SORTS.get(sort, THREAD_SORTS["activity"])
+    threads = threads.select_related(
+        "author__profile", "last_poster__profile", "category"
+    ).order_by("-is_pinned", *order)
+    return annotate_unread(threads, user=user)
+
+
+def thread_list_recent(*, user, limit: int = 5, group=None) -> list[Thread]:
+    """Latest active discussions the user may read (home page, group pages).
+
+    ``group`` narrows to that working group's forum.
+    """
+    threads = _visible_threads(user=user).filter(
+        readable_forums_q(user=user, prefix="forum__")
+    )
+    if group is not None:
+        threads = threads.filter(forum__group=group)
+    return list(
+        threads.select_related("forum", "last_poster__profile").order_by(
+            "-last_post_at", "-pk"
+        )[:limit]
+    )
+
+
+def thread_get(*, forum: Forum, pk: int) -> Thread | None:
+    """The thread of ``forum`` (deleted ones too); the caller checks can_view_thread."""
+    return (
+        Thread.objects.select_related(
+            "forum__group", "author__profile", "category", "answer__author__profile"
+        )
+        .filter(forum=forum, pk=pk)
+        .first()
+    )
+
+
+def post_get(*, pk: int) -> Post | None:
+    return (
+        Post.objects.select_related("thread__forum__group", "author__profile")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def post_list(*, thread: Thread, user) -> QuerySet[Post]:
+    """Every post of the thread in order, deleted and hidden ones included (the
+    template shows them as placeholders) so positions and pages stay stable."""
+    posts = (
+        Post.objects.filter(thread=thread)
+        .select_related("author__profile", "edited_by__profile", "quoted_post")
+        .order_by("position")
+    )
+    if can_moderate_forum(user, thread.forum):
+        posts = posts.annotate(
+            open_flag_count=Count("flags", filter=Q(flags__status=Flag.Status.OPEN))
+        )
+    return posts
+
+
+def first_unread_position(*, thread: Thread, user) -> int:
+    """Position of the first post ``user`` has not read (1 if never opened)."""
+    state = ThreadReadState.objects.filter(user=user, thread=thread).first()
+    if state is None:
+        return 1
+    return min(state.last_read_position + 1, max(thread.last_position, 1))
+
+
+def post_at_or_after(*, thread: Thread, position: int) -> Post | None:
+    return (
+        Post.objects.filter(thread=thread, position__gte=position)
+        .order_by("position")
+        .first()
+    )
+
+
+def post_revisions(*, post: Post):
+    return post.revisions.select_related("edited_by__profile")
+
+
+def flag_list_open(*, group) -> QuerySet[Flag]:
+    """Open flags on posts of ``group``'s forum (``None``: the Community forum).
+
+    For the group moderation dashboard; the caller checks the viewer moderates.
+    """
+    flags = Flag.objects.filter(status=Flag.Status.OPEN, post__deleted_at__isnull=True)
+    if group is None:
+        flags = flags.filter(post__thread__forum__group__isnull=True)
+    else:
+        flags = flags.filter(post__thread__forum__group=group)
+    return flags.select_related(
+        "post__thread__forum", "post__author__profile", "reporter__profile"
+    ).order_by("-created_at")
+
+
+def flag_list_open_for_forum(*, forum: Forum) -> QuerySet[Flag]:
+    return (
+        Flag.objects.filter(
+            status=Flag.Status.OPEN,
+            post__deleted_at__isnull=True,
+            post__thread__forum=forum,
+        )
+        .select_related(
+            "post__thread__forum", "post__author__profile", "reporter__profile"
+        )
+        .order_by("-created_at")
+    )
+
+
+def forums_moderated_by(*, user) -> list[Forum]:
+    return [forum for forum in forum_list(user=user) if can_moderate_forum(user, forum)]
+
+
+def moderation_log(*, forum: Forum) -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.filter(forum=forum).select_related(
+        "moderator__profile", "thread", "post", "target_user__profile"
+    )
+
+
+def suspension_list_active(*, forum: Forum) -> list[Suspension]:
+    suspensions = Suspension.objects.filter(
+        forum=forum, lifted_at__isnull=True
+    ).select_related("user__profile", "suspended_by__profile")
+    return [suspension for suspension in suspensions if suspension.is_active()]
+
+
+def subscription_for(*, user, thread: Thread | None = None, forum=None):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if thread is not None:
+        return Subscription.objects.filter(user=user, thread=thread).first()
+    return Subscription.objects.filter(user=user, forum=forum).first()
+
+
+def subscription_list(*, user) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related(
+        "thread__forum", "forum"
+    )
+
+
+def preference_for(*, user) -> NotificationPreference:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference or NotificationPreference(user=user)
+
+
+def forum_feed_threads(*, forum: Forum, limit: int = 30) -> QuerySet[Thread]:
+    """Newest visible threads of a public forum, with their first post."""
+    return (
+        Thread.objects.filter(forum=forum, deleted_at__isnull=True, is_hidden=False)
+        .select_related("author__profile")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,339 @@
+"""Emails about forum activity: new posts, @mentions, flags and digests.
+
+Every post emailed to someone is recorded in EmailDelivery first (unique per user
+and post), so no post ever reaches the same person twice, whichever way it came.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from working_groups.models import Membership
+
+from . import permissions, tokens
+from .markdown import plain_excerpt
+from .models import (
+    EmailDelivery,
+    Flag,
+    NotificationPreference,
+    Post,
+    Subscription,
+)
+from .selectors import readable_forums_q
+
+logger = logging.getLogger(__name__)
+
+DIGEST_PERIODS = {
+    NotificationPreference.Delivery.DAILY: timedelta(days=1),
+    NotificationPreference.Delivery.WEEKLY: timedelta(days=7),
+}
+# A digest is due a little before its full period, so a daily cron job that
+# starts a few minutes earlier than yesterday still sends one.
+DIGEST_TOLERANCE = timedelta(hours=1)
+
+
+def _preference(user) -> NotificationPreference:
+    try:
+        return user.forum_preference
+    except NotificationPreference.DoesNotExist:
+        return NotificationPreference(user=user)
+
+
+def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            template,
+            {"user": user, "unsubscribe_url": unsubscribe_url, **context},
+        )
+    headers = {}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=body,
+        to=[user.email],
+        headers=headers,
+    )
+    message.send()
+
+
+def _record(user, post, kind) -> bool:
+    """Claim the right to email ``post`` to ``user``; False if already sent."""
+    try:
+        with transaction.atomic():
+            EmailDelivery.objects.create(user=user, post=post, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _post_context(post: Post) -> dict:
+    thread = post.thread
+    return {
+        "post": post,
+        "thread": thread,
+        "forum": thread.forum,
+        "author_name": post.author.profile.name if post.author else _("Someone"),
+        "excerpt": plain_excerpt(post.body_html, 600),
+        "post_url": tokens.absolute_url(post.get_absolute_url()),
+        "settings_url": tokens.absolute_url(reverse("forums:preferences")),
+    }
+
+
+def _deliverable(post: Post) -> bool:
+    thread = post.thread
+    return not (
+        post.deleted_at
+        or post.is_hidden
+        or thread.deleted_at
+        or thread.is_hidden
+        or post.author_id is None
+    )
+
+
+def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> int:
+    """Email mentioned users and (for new posts) immediate subscribers.
+
+    Returns the number of emails sent.
+    """
+    post = (
+        Post.objects.select_related("thread__forum__group", "author__profile")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not _deliverable(post):
+        return 0
+    thread = post.thread
+    context = _post_context(post)
+    sent = 0
+
+    User = get_user_model()
+    mentioned = (
+        User.objects.filter(username__in=list(mentioned_usernames), is_active=True)
+        .exclude(pk=post.author_id)
+        .select_related("forum_preference")
+    )
+    for user in mentioned:
+        if not user.email or not _preference(user).email_mentions:
+            continue
+        if not permissions.can_view_thread(user, thread):
+            continue
+        if not _record(user, post, EmailDelivery.Kind.MENTION):
+            continue
+        _send(
+            user=user,
+            subject=_("%(name)s mentioned you in “%(title)s”")
+            % {"name": context["author_name"], "title": thread.title},
+            template="forums/email/mention.txt",
+            context=context,
+            unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
+        )
+        sent += 1
+
+    if not new:
+        return sent
+    subscriptions = (
+        Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
+        .exclude(user_id=post.author_id)
+        .filter(user__is_active=True)
+        .select_related("user__forum_preference")
+        .order_by("thread_id")  # NULLs last: a thread subscription wins
+    )
+    by_user = {}
+    for subscription in subscriptions:
+        by_user.setdefault(subscription.user_id, subscription)
+    for subscription in by_user.values():
+        user = subscription.user
+        if _preference(user).delivery != NotificationPreference.Delivery.IMMEDIATE:
+            continue
+        if not user.email or not permissions.can_view_thread(user, thread):
+            continue
+        if not _record(user, post, EmailDelivery.Kind.IMMEDIATE):
+            continue
+        subject = (
+            _("New discussion in %(forum)s: “%(title)s”")
+            if post.position == 1
+            else _("New reply in “%(title)s”")
+        ) % {"forum": thread.forum.name, "title": thread.title}
+        _send(
+            user=user,
+            subject=subject,
+            template="forums/email/new_post.txt",
+            context={**context, "subscription": subscription},
+            unsubscribe_url=tokens.unsubscribe_url(
+                user=user, scope=tokens.SUBSCRIPTION, subscription=subscription
+            ),
+        )
+        sent += 1
+    return sent
+
+
+def flag_notify(*, flag_id: int) -> int:
+    """Tell the forum's moderators a post was flagged."""
+    flag = (
+        Flag.objects.select_related(
+            "post__thread__forum__group", "post__author__profile", "reporter__profile"
+        )
+        .filter(pk=flag_id, status=Flag.Status.OPEN)
+        .first()
+    )
+    if flag is None:
+        return 0
+    forum = flag.post.thread.forum
+    User = get_user_model()
+    if forum.group_id is None:
+        moderators = User.objects.filter(is_staff=True, is_active=True)
+    else:
+        moderators = User.objects.filter(
+            is_active=True,
+            memberships__group_id=forum.group_id,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__role=Membership.Role.MODERATOR,
+        )
+    queue_url = tokens.absolute_url(reverse("forums:moderation", args=[forum.slug]))
+    sent = 0
+    for moderator in moderators.exclude(email=""):
+        _send(
+            user=moderator,
+            subject=_("A post was flagged in %(forum)s") % {"forum": forum.name},
+            template="forums/email/flag.txt",
+            context={
+                "flag": flag,
+                "forum": forum,
+                "queue_url": queue_url,
+                "post_url": tokens.absolute_url(flag.post.get_absolute_url()),
+            },
+        )
+        sent += 1
+    return sent
+
+
+def digest_posts(*, user, since, until):
+    """Posts for ``user``'s digest: new since ``since`` in what they watch (from
+    the moment they started watching), readable by them, not their own, never
+    emailed to them before."""
+    thread_watch = Subscription.objects.filter(
+        user=user, thread=OuterRef("thread"), created_at__lte=OuterRef("created_at")
+    )
+    forum_watch = Subscription.objects.filter(
+        user=user,
+        forum=OuterRef("thread__forum"),
+        created_at__lte=OuterRef("created_at"),
+    )
+    already = EmailDelivery.objects.filter(user=user, post=OuterRef("pk"))
+    posts = (
+        Post.objects.filter(
+            created_at__gt=since,
+            created_at__lte=until,
+            deleted_at__isnull=True,
+            is_hidden=False,
+            thread__deleted_at__isnull=True,
+            thread__is_hidden=False,
+        )
+        .filter(readable_forums_q(user=user, prefix="thread__forum__"))
+        .exclude(author=user)
+        .filter(Exists(thread_watch) | Exists(forum_watch))
+        .exclude(Exists(already))
+        .select_related("thread__forum", "author__profile")
+        .order_by("thread__forum__name", "thread_id", "position")
+    )
+    return list(posts)
+
+
+def digests_send(*, now=None) -> int:
+    """Send every digest that is due. Safe to run from cron as often as you like:
+    each user's preference row is locked while their digest goes out, and every
+    post sent is recorded so it is never sent again. Returns emails sent."""
+    now = now or timezone.now()
+    sent = 0
+    due_ids = []
+    for delivery, period in DIGEST_PERIODS.items():
+        due_ids += list(
+            NotificationPreference.objects.filter(
+                delivery=delivery, user__is_active=True
+            )
+            .filter(
+                Q(last_digest_at__isnull=True)
+                | Q(last_digest_at__lte=now - period + DIGEST_TOLERANCE)
+            )
+            .values_list("pk", flat=True)
+        )
+    for preference_id in due_ids:
+        try:
+            sent += _digest_send_one(preference_id=preference_id, now=now)
+        except Exception:
+            logger.exception("Forum digest failed for preference %s", preference_id)
+    return sent
+
+
+@transaction.atomic
+def _digest_send_one(*, preference_id: int, now) -> int:
+    preference = (
+        NotificationPreference.objects.select_for_update(skip_locked=True)
+        .select_related("user__profile")
+        .filter(pk=preference_id)
+        .first()
+    )
+    if preference is None:  # another run holds it
+        return 0
+    period = DIGEST_PERIODS.get(preference.delivery)
+    if period is None:
+        return 0
+    if preference.last_digest_at and preference.last_digest_at > (
+        now - period + DIGEST_TOLERANCE
+    ):
+        return 0
+    user = preference.user
+    since = preference.last_digest_at or (now - period)
+    posts = digest_posts(user=user, since=since, until=now)
+    preference.last_digest_at = now
+    preference.save(update_fields=["last_digest_at"])
+    if not posts or not user.email:
+        return 0
+    EmailDelivery.objects.bulk_create(
+        [
+            EmailDelivery(user=user, post=post, kind=EmailDelivery.Kind.DIGEST)
+            for post in posts
+        ],
+        ignore_conflicts=True,
+    )
+    threads = {}
+    for post in posts:
+        entry = threads.setdefault(post.thread_id, {"thread": post.thread, "posts": []})
+        entry["posts"].append(
+            {
+                "author_name": post.author.profile.name if post.author else "",
+                "excerpt": plain_excerpt(post.body_html, 300),
+                "url": tokens.absolute_url(post.get_absolute_url()),
+                "created_at": post.created_at,
+            }
+        )
+    is_daily = preference.delivery == NotificationPreference.Delivery.DAILY
+    _send(
+        user=user,
+        subject=(
+            _("Your daily forum digest: %(count)d new posts")
+            if is_daily
+            else _("Your weekly forum digest: %(count)d new posts")
+        )
+        % {"count": len(posts)},
+        template="forums/email/digest.txt",
+        context={
+            "threads": list(threads.values()),
+            "count": len(posts),
+            "is_daily": is_daily,
+            "settings_url": tokens.absolute_url(reverse("forums:preferences")),
+        },
+        unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.POST_EMAILS),
+    )
+    return 1
