@@ -6,3 +6,6 @@ class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge library")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

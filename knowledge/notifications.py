@@ -1,0 +1,69 @@
+"""Emails of the library: a submitter learns what the moderators decided."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from wagtail.models import WorkflowState
+
+from .models import ResourcePage
+
+logger = logging.getLogger(__name__)
+
+
+def site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = None):
+    """Email the submitter that their resource was published, or what the
+    moderator asked them to change."""
+    state = (
+        WorkflowState.objects.select_related("requested_by", "current_task_state")
+        .filter(pk=workflow_state_id)
+        .first()
+    )
+    if state is None:
+        return
+    resource = ResourcePage.objects.filter(pk=int(state.object_id)).first()
+    if resource is None:
+        return
+    recipient = state.requested_by or resource.owner
+    if (
+        recipient is None
+        or not recipient.is_active
+        or not recipient.email
+        or recipient.pk == actor_id
+    ):
+        return
+    approved = state.status == WorkflowState.STATUS_APPROVED
+    task_state = state.current_task_state
+    moderator = None
+    if task_state is not None and task_state.finished_by_id:
+        moderator = (
+            get_user_model().objects.filter(pk=task_state.finished_by_id).first()
+        )
+    parts = resource.get_url_parts()
+    context = {
+        "recipient": recipient,
+        "resource": resource,
+        "approved": approved,
+        "comment": task_state.comment if task_state is not None else "",
+        "moderator": moderator,
+        "resource_url": site_url(parts[2]) if parts and parts[2] else "",
+        "submissions_url": site_url("/knowledge/my-submissions/"),
+    }
+    template = "approved" if approved else "rejected"
+    subject = render_to_string(
+        f"knowledge/emails/resource_{template}_subject.txt", context
+    ).strip()
+    body = render_to_string(f"knowledge/emails/resource_{template}.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body,
+        None,
+        [recipient.email],
+        fail_silently=False,
+    )
