@@ -1,0 +1,95 @@
+"""iCalendar (RFC 5545) output for events, with VTIMEZONE, SEQUENCE and STATUS."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from icalendar import Calendar, Event
+
+PRODID = "-//EMIS Community of Practice//Events//EN"
+
+
+def _host(request) -> str:
+    if request is not None:
+        return request.get_host().split(":")[0]
+    return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html or "").split())
+
+
+def event_component(event, *, request=None) -> Event:
+    vevent = Event()
+    vevent.add("uid", f"event-{event.pk}@{_host(request)}")
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", event.start_local)
+    vevent.add("dtend", event.end_local)
+    vevent.add("summary", event.title)
+    vevent.add("sequence", event.sequence)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("categories", [event.event_type])
+    if event.last_published_at:
+        vevent.add("last-modified", event.last_published_at)
+    if event.first_published_at:
+        vevent.add("created", event.first_published_at)
+    url = event.get_full_url(request)
+    if url:
+        vevent.add("url", url)
+    location = ", ".join(
+        part for part in [event.venue, " ".join(event.address.split())] if part
+    )
+    if not location and event.online_url:
+        location = event.online_url
+    if location:
+        vevent.add("location", location)
+    description = [event.introduction, _text(event.description)]
+    if event.online_url:
+        description.append(f"Online: {event.online_url}")
+    if event.cancelled and event.cancellation_note:
+        description.insert(0, event.cancellation_note)
+    if url:
+        description.append(url)
+    vevent.add("description", "\n\n".join(part for part in description if part))
+    return vevent
+
+
+def calendar_build(*, events, name: str, request=None) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    first = last = None
+    for event in events:
+        calendar.add_component(event_component(event, request=request))
+        first = min(first, event.start) if first else event.start
+        last = max(last, event.end) if last else event.end
+    if first is not None:
+        calendar.add_missing_timezones(
+            first_date=(first - timedelta(days=366)).date(),
+            last_date=(last + timedelta(days=366)).date(),
+        )
+    return calendar.to_ical()
+
+
+def calendar_response(
+    *, events, name: str, request, filename: str, private: bool = False
+) -> HttpResponse:
+    response = HttpResponse(
+        calendar_build(events=events, name=name, request=request),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{slugify(filename)}.ics"'
+    # Calendars computed for a signed-in member must not be cached for others.
+    response["Cache-Control"] = (
+        "private, no-store" if private else "public, max-age=900"
+    )
+    if private:
+        response["Vary"] = "Cookie"
+    return response

@@ -1,0 +1,37 @@
+from .events import (
+    EventIndexPage,
+    EventMaterial,
+    EventPage,
+    EventRegistration,
+    EventSpeaker,
+    EventTag,
+    EventType,
+    time_zone_choices,
+    validate_time_zone,
+)
+from .groups import (
+    Membership,
+    MembershipAuditEntry,
+    MembershipInvitation,
+    Visibility,
+    WorkingGroupIndexPage,
+    WorkingGroupPage,
+)
+
+__all__ = [
+    "EventIndexPage",
+    "EventMaterial",
+    "EventPage",
+    "EventRegistration",
+    "EventSpeaker",
+    "EventTag",
+    "EventType",
+    "Membership",
+    "MembershipAuditEntry",
+    "MembershipInvitation",
+    "Visibility",
+    "WorkingGroupIndexPage",
+    "WorkingGroupPage",
+    "time_zone_choices",
+    "validate_time_zone",
+]
