@@ -6,3 +6,6 @@ class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = _("Forums")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -5,6 +5,7 @@ lists stay cheap; only forums/services.py writes them.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +18,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 # Posts shown per page of a thread; permalinks depend on it.
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
+# Paths under /forums/ that are not forums (see forums/urls.py).
+RESERVED_SLUGS = {"moderation", "settings", "unsubscribe", "post", "flag", "suspension"}
 
 
 class Forum(ClusterableModel):
@@ -81,6 +84,16 @@ class Forum(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": _("“%(slug)s” is used by the forums themselves.")
+                    % {"slug": self.slug}
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("forums:forum_detail", args=[self.slug])
@@ -175,6 +188,15 @@ class Thread(models.Model):
         related_name="+",
         verbose_name=_("answer"),
     )
+    resource = models.ForeignKey(
+        "knowledge.ResourcePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lesson learned"),
+        help_text=_("The knowledge resource this discussion became."),
+    )
 
     class Meta:
         verbose_name = _("thread")
@@ -225,6 +247,15 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    resource = models.ForeignKey(
+        "knowledge.ResourcePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lesson learned"),
+        help_text=_("The knowledge resource this reply became."),
     )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_by = models.ForeignKey(

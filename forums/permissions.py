@@ -214,9 +214,26 @@ def can_mark_answer(user, thread: Thread) -> bool:
     return _is_author(user, thread) and can_post_in_forum(user, thread.forum)
 
 
+def lesson_group_choices(user, thread: Thread) -> list:
+    """Working groups a lesson from ``thread`` may be shared to, as ids; ``None``
+    in the list stands for the library itself (staff only).
+
+    A group forum's lessons belong to its group. From the Community forum, a
+    lesson goes to a group the user belongs to (the knowledge library accepts
+    group-less submissions from staff only).
+    """
+    if thread.forum.group_id is not None:
+        return [thread.forum.group_id]
+    choices = sorted(group_ids_for_user(user=user))
+    if _is_staff(user):
+        choices = [None, *choices]
+    return choices
+
+
 def can_promote_thread(user, thread: Thread) -> bool:
-    """Turn the discussion (or one of its replies) into a lesson learned."""
-    return can_mark_answer(user, thread)
+    """Turn the discussion (or one of its replies) into a lesson learned:
+    the thread's author or a moderator, with somewhere to share it to."""
+    return can_mark_answer(user, thread) and bool(lesson_group_choices(user, thread))
 
 
 def can_moderate_thread(user, thread: Thread) -> bool:

@@ -266,3 +266,72 @@ def forum_feed_threads(*, forum: Forum, limit: int = 30) -> QuerySet[Thread]:
         .select_related("author__profile")
         .order_by("-created_at")[:limit]
     )
+
+
+def lesson_prefill(*, thread: Thread, post: Post | None = None) -> dict:
+    """A lesson learned drafted from the discussion, for the promote form.
+
+    The question comes from the first post; what was done from the chosen reply
+    (or the accepted answer); the whole visible exchange goes in the body. The
+    lesson itself is left for a person to write: that is the step from tacit to
+    explicit knowledge.
+    """
+    from django.utils.translation import gettext as _
+
+    from .markdown import plain_excerpt
+    from .permissions import forum_is_public
+
+    posts = list(
+        Post.objects.filter(thread=thread, deleted_at__isnull=True, is_hidden=False)
+        .select_related("author__profile")
+        .order_by("position")
+    )
+    first = posts[0] if posts else None
+    chosen = post
+    if chosen is None and thread.answer_id:
+        chosen = next((p for p in posts if p.pk == thread.answer_id), None)
+
+    def name(p):
+        return p.author.profile.name if p and p.author else _("a former member")
+
+    people = []
+    for p in posts:
+        if name(p) not in people:
+            people.append(name(p))
+    context = ""
+    if first is not None:
+        context = _(
+            "Discussed in the forum “%(forum)s” from %(start)s to %(end)s: "
+            "%(count)d contributions from %(people)s."
+        ) % {
+            "forum": thread.forum.name,
+            "start": first.created_at.date().isoformat(),
+            "end": posts[-1].created_at.date().isoformat(),
+            "count": len(posts),
+            "people": ", ".join(people),
+        }
+    transcript = "\n\n".join(
+        f"{name(p)} ({p.created_at.date().isoformat()}):\n{p.body}" for p in posts
+    )
+    source = chosen or first
+    contact_user = (chosen or first).author if (chosen or first) else None
+    return {
+        "title": thread.title,
+        "summary": plain_excerpt(source.body_html, 300) if source else "",
+        "context": context,
+        "challenge": first.body if first else "",
+        "what_was_done": chosen.body if chosen else "",
+        "result": "",
+        "lesson": "",
+        "recommendation": "",
+        "contact": (
+            f"{contact_user.profile.name} (@{contact_user.username})"
+            if contact_user
+            else ""
+        ),
+        "body_text": transcript,
+        "tags": thread.category.name if thread.category_id else "",
+        "visibility": "public" if forum_is_public(thread.forum) else "members",
+        "level": "all-levels",
+        "language": "en",
+    }

@@ -153,10 +153,11 @@ def thread_create(
     body: str,
     category: Category | None = None,
     rate_limited: bool = True,
+    notify: bool = True,
 ) -> Thread:
     """Start a discussion: the thread and its first post.
 
-    ``rate_limited=False`` is for the demo loader only.
+    ``rate_limited`` and ``notify`` are switched off by the demo loader only.
     """
     _deny(
         permissions.can_post_in_forum(author, forum),
@@ -193,7 +194,8 @@ def thread_create(
     forum_counters_refresh(forum=forum)
     Subscription.objects.get_or_create(user=author, thread=thread)
     thread_mark_read(user=author, thread=thread, position=1)
-    _queue_notifications(post, mentions=mentions, new=True)
+    if notify:
+        _queue_notifications(post, mentions=mentions, new=True)
     return thread
 
 
@@ -205,6 +207,7 @@ def post_create(
     body: str,
     quoted_post: Post | None = None,
     rate_limited: bool = True,
+    notify: bool = True,
 ) -> Post:
     """Reply to a thread. Positions are handed out under a row lock."""
     thread = (
@@ -234,7 +237,8 @@ def post_create(
     forum_counters_refresh(forum=thread.forum)
     Subscription.objects.get_or_create(user=author, thread=thread)
     thread_mark_read(user=author, thread=thread, position=post.position)
-    _queue_notifications(post, mentions=mentions, new=True)
+    if notify:
+        _queue_notifications(post, mentions=mentions, new=True)
     return post
 
 
@@ -507,6 +511,86 @@ def thread_mark_answer(*, actor, thread: Thread, post: Post | None) -> Thread:
             post=post,
         )
     return thread
+
+
+# From discussion to knowledge -----------------------------------------------------
+
+
+@transaction.atomic
+def thread_promote_to_lesson(
+    *,
+    actor,
+    thread: Thread,
+    post: Post | None = None,
+    group_id: int | None,
+    title: str,
+    summary: str,
+    lesson: dict,
+    body_text: str = "",
+    tags=(),
+    visibility: str = "public",
+    level: str = "all-levels",
+    language: str = "en",
+):
+    """Turn the discussion (or one reply) into a ``lesson-learned`` resource.
+
+    The resource is a draft in its group's moderation workflow (see
+    knowledge.services.resource_submit) and links back to the discussion; the
+    thread (or the reply) links to it. The discussion's title travels with the
+    link only when the resource's readers can also read the discussion.
+    """
+    from knowledge.services import resource_submit
+    from knowledge.vocabulary import Format, KnowledgeType
+    from working_groups.models import WorkingGroupPage
+
+    from .tokens import absolute_url
+
+    _deny(
+        permissions.can_promote_thread(actor, thread),
+        _("Only the author of the discussion or a moderator can do this."),
+    )
+    if post is not None:
+        if post.thread_id != thread.pk or post.deleted_at or post.is_hidden:
+            raise ValidationError(_("Choose a visible reply of this discussion."))
+    if group_id not in permissions.lesson_group_choices(actor, thread):
+        raise ValidationError({"group": _("Choose one of your working groups.")})
+    group = WorkingGroupPage.objects.get(pk=group_id) if group_id else None
+    source_url = absolute_url(
+        post.get_absolute_url() if post is not None else thread.get_absolute_url()
+    )
+    same_audience = permissions.forum_is_public(thread.forum) or visibility == "members"
+    resource = resource_submit(
+        submitter=actor,
+        group=group,
+        title=title,
+        summary=summary,
+        format=Format.LESSON_LEARNED,
+        knowledge_type=KnowledgeType.TACIT,
+        level=level,
+        language=language,
+        visibility=visibility,
+        tags=tags,
+        lesson=lesson,
+        body_text=body_text,
+        discussion_url=source_url,
+        discussion_title=thread.title if same_audience else "",
+    )
+    if post is not None:
+        post.resource = resource
+        Post.objects.filter(pk=post.pk).update(resource=resource)
+    else:
+        thread.resource = resource
+        Thread.objects.filter(pk=thread.pk).update(resource=resource)
+    if permissions.can_moderate_forum(actor, thread.forum):
+        _log(
+            forum=thread.forum,
+            moderator=actor,
+            action=ModerationAction.Action.PROMOTE,
+            thread=thread,
+            post=post,
+            note=resource.title,
+        )
+    return resource
 
 
 # Flags, suspensions ---------------------------------------------------------------

@@ -1,0 +1,250 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Flag, Forum, NotificationPreference
+from .services import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, *italic*, [link](https://example.org), > quote, "
+    "- list, `code`. Mention someone with @username."
+)
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Your message"))
+        kwargs.setdefault("max_length", BODY_MAX_LENGTH)
+        kwargs.setdefault("help_text", MARKDOWN_HELP)
+        kwargs.setdefault(
+            "widget", forms.Textarea(attrs={"rows": 10, "class": "post-editor"})
+        )
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    body = BodyField()
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = list(forum.categories.all())
+        if categories:
+            self.fields["category"].queryset = Category.objects.filter(forum=forum)
+            self.fields["category"].empty_label = _("General")
+        else:
+            del self.fields["category"]
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label=_("Your reply"))
+    quoted_post = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PostEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    body = BodyField()
+
+    def __init__(self, *args, first_post: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not first_post:
+            del self.fields["title"]
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this post?"),
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label=_("Details for the moderators"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you choose “Something else”."),
+    )
+
+
+class MoveForm(forms.Form):
+    forum = forms.ModelChoiceField(
+        label=_("Move to forum"), queryset=Forum.objects.none()
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("General"),
+        help_text=_("Must belong to the forum you move the discussion to."),
+    )
+
+    def __init__(self, *args, forums, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [forum.pk for forum in forums]
+        self.fields["forum"].queryset = Forum.objects.filter(pk__in=ids)
+        self.fields["category"].queryset = Category.objects.filter(
+            forum_id__in=ids
+        ).select_related("forum")
+        self.fields["category"].label_from_instance = lambda c: f"{c.forum} / {c}"
+
+    def clean(self):
+        data = super().clean()
+        forum, category = data.get("forum"), data.get("category")
+        if forum and category and category.forum_id != forum.pk:
+            self.add_error("category", _("Choose a category of that forum."))
+        return data
+
+
+SUSPENSION_DURATIONS = [
+    ("1", _("1 day")),
+    ("7", _("7 days")),
+    ("30", _("30 days")),
+    ("", _("Until a moderator lifts it")),
+]
+
+
+class SuspendForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("As shown after the @ in mentions."),
+    )
+    duration = forms.ChoiceField(
+        label=_("For"), choices=SUSPENSION_DURATIONS, required=False, initial="7"
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the member)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip().lstrip("@")
+        user = get_user_model().objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody has that username."))
+        self.cleaned_data["user"] = user
+        return username
+
+    def ends_at(self):
+        days = self.cleaned_data.get("duration")
+        return timezone.now() + timedelta(days=int(days)) if days else None
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["delivery", "email_mentions"]
+        widgets = {"delivery": forms.RadioSelect}
+
+
+class LessonForm(forms.Form):
+    """The structured lesson learned, prefilled from the discussion."""
+
+    title = forms.CharField(label=_("Title of the lesson"), max_length=255)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Two or three sentences shown in the library and in search."),
+    )
+    group = forms.TypedChoiceField(
+        label=_("Share to working group"), coerce=int, empty_value=None
+    )
+    visibility = forms.ChoiceField(label=_("Who can read it"))
+    level = forms.ChoiceField(label=_("Level"))
+    language = forms.ChoiceField(label=_("Language"))
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas."),
+    )
+    context = forms.CharField(
+        label=_("Context"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where and when: country, level, system, who was involved."),
+    )
+    challenge = forms.CharField(
+        label=_("Challenge"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    what_was_done = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    result = forms.CharField(
+        label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lesson = forms.CharField(
+        label=_("The lesson"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What should others take from this? One or two sentences."),
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=255)
+    body_text = forms.CharField(
+        label=_("The discussion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Kept with the lesson as background. Remove anything private."),
+    )
+
+    LESSON_KEYS = (
+        "context",
+        "challenge",
+        "what_was_done",
+        "result",
+        "lesson",
+        "recommendation",
+        "contact",
+    )
+
+    def __init__(self, *args, group_choices, **kwargs):
+        from knowledge.vocabulary import LANGUAGE_CHOICES, Level
+        from working_groups.models import Visibility, WorkingGroupPage
+
+        super().__init__(*args, **kwargs)
+        titles = dict(
+            WorkingGroupPage.objects.filter(
+                pk__in=[pk for pk in group_choices if pk]
+            ).values_list("pk", "title")
+        )
+        self.fields["group"].choices = [
+            ("" if pk is None else pk, titles.get(pk, _("The library (no group)")))
+            for pk in group_choices
+        ]
+        if len(group_choices) == 1:
+            self.fields["group"].widget = forms.HiddenInput()
+        self.fields["visibility"].choices = Visibility.choices
+        self.fields["level"].choices = Level.choices
+        self.fields["language"].choices = LANGUAGE_CHOICES
+
+    def resource_fields(self):
+        names = ("title", "summary", "group", "visibility", "level", "language", "tags")
+        return [self[name] for name in names if not self[name].is_hidden]
+
+    def lesson_fields(self):
+        return [self[name] for name in self.LESSON_KEYS]
+
+    def lesson_data(self) -> dict:
+        return {key: self.cleaned_data.get(key, "") for key in self.LESSON_KEYS}
+
+    def tag_list(self) -> list[str]:
+        return [
+            tag.strip()
+            for tag in self.cleaned_data.get("tags", "").split(",")
+            if tag.strip()
+        ]
