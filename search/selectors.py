@@ -1,0 +1,133 @@
+"""Reads: run a search for a user, with the engine when it answers and the
+database backend when it does not."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .backends import SearchEngineUnavailable, database_backend, get_search_backend
+from .faceted import SearchQuery, SearchResults, Suggestion
+from .permissions import SearchScope, search_scope_for_user
+
+logger = logging.getLogger(__name__)
+
+# After a failure the engine is skipped for a while, so a dead or slow engine
+# costs one timeout, not one per request (per process; the next attempt after
+# the pause probes it again).
+ENGINE_RETRY_SECONDS = 30
+_engine_down_until: dict[str, float] = {}
+
+DEGRADED_NOTICE = _(
+    "The search engine is not answering right now, so these results come from "
+    "the portal's database. They may be ranked a little differently."
+)
+
+
+def engine_is_paused(name: str) -> bool:
+    return _engine_down_until.get(name, 0) > time.monotonic()
+
+
+def engine_failed(name: str, error: Exception) -> None:
+    logger.warning("search engine %s unavailable: %s", name, error)
+    _engine_down_until[name] = time.monotonic() + getattr(
+        settings, "SEARCH_ENGINE_RETRY_SECONDS", ENGINE_RETRY_SECONDS
+    )
+
+
+def engine_recovered(name: str) -> None:
+    _engine_down_until.pop(name, None)
+
+
+@dataclass
+class SearchOutcome:
+    results: SearchResults
+    degraded: bool = False
+    notice: str = ""
+
+
+def search_run(*, query: SearchQuery, user=None, scope: SearchScope | None = None):
+    """Results of ``query`` as ``user`` may see them; never raises for engine
+    trouble: the database backend answers instead, and says so."""
+    scope = scope or search_scope_for_user(user)
+    backend = get_search_backend()
+    if not backend.is_database and not engine_is_paused(backend.name):
+        try:
+            results = backend.search(query, scope)
+        except SearchEngineUnavailable as error:
+            engine_failed(backend.name, error)
+        else:
+            engine_recovered(backend.name)
+            return SearchOutcome(results)
+    results = database_backend().search(query, scope)
+    if backend.is_database:
+        return SearchOutcome(results)
+    results.degraded = True
+    return SearchOutcome(results, degraded=True, notice=str(DEGRADED_NOTICE))
+
+
+def search_suggestions(*, text: str, user=None, limit: int = 8) -> list[Suggestion]:
+    scope = search_scope_for_user(user)
+    backend = get_search_backend()
+    if not backend.is_database and not engine_is_paused(backend.name):
+        try:
+            return backend.suggest(text, scope, limit=limit)
+        except SearchEngineUnavailable as error:
+            engine_failed(backend.name, error)
+    return database_backend().suggest(text, scope, limit=limit)
+
+
+def group_labels(*, user, group_ids) -> dict[str, str]:
+    """Titles of the working groups ``user`` may see, for the group facet."""
+    from working_groups.selectors import group_list
+
+    ids = {int(pk) for pk in group_ids}
+    if not ids:
+        return {}
+    return {
+        str(pk): title
+        for pk, title in group_list(user=user)
+        .filter(pk__in=ids)
+        .values_list("pk", "title")
+    }
+
+
+def label_group_facet(results: SearchResults, *, user) -> None:
+    """Name the group buckets; drop buckets of groups the user may not see."""
+    facet = results.facets.get("group")
+    if facet is None:
+        return
+    labels = group_labels(user=user, group_ids=[b.value for b in facet.buckets])
+    facet.buckets = [b for b in facet.buckets if b.value in labels or b.selected]
+    for bucket in facet.buckets:
+        bucket.label = labels.get(bucket.value, bucket.value)
+
+
+def popular_tags(*, user, limit: int = 12) -> list[tuple[str, int]]:
+    """Tags most used by documents the user may see, for the empty search page."""
+    from django.db.models import Sum
+
+    from .models import SearchTerm
+
+    scope = search_scope_for_user(user)
+    terms = SearchTerm.objects.filter(kind=SearchTerm.TAG)
+    if not scope.all:
+        terms = terms.filter(scope__in=[0, *scope.group_ids])
+    return list(
+        terms.values("term")
+        .annotate(n=Sum("document_count"))
+        .order_by("-n", "term")
+        .values_list("term", "n")[:limit]
+    )
+
+
+def saved_search_list(*, user):
+    from .models import SavedSearch
+
+    if not getattr(user, "is_authenticated", False):
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(user=user).order_by("name")
