@@ -291,6 +291,10 @@ def resource_submit(
         )
     parent = group if group is not None else knowledge_index_get_or_create()
     workflow = _workflow_for(parent)
+    # Links to this site are kept as paths, so they survive a change of host.
+    site_root = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    if site_root and discussion_url.startswith(site_root + "/"):
+        discussion_url = discussion_url[len(site_root) :]
 
     Document = get_document_model()
     documents = [

@@ -9,7 +9,12 @@ import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
@@ -76,6 +81,13 @@ doi_validator = RegexValidator(
         "Enter a DOI such as 10.54676/ABCD1234 (the https://doi.org/ prefix is optional)."
     ),
 )
+
+
+def validate_link_or_path(value: str) -> None:
+    """A path on this site (/forums/...) or an http(s) URL."""
+    if value.startswith("/") and not value.startswith("//") and " " not in value:
+        return
+    URLValidator(schemes=["http", "https"])(value)
 
 
 def knowledge_index_get(cache_object=None):
@@ -276,11 +288,15 @@ class ResourcePage(BasePage):
         default=False,
         help_text=_("Curated by moderators: shown first on the group's page."),
     )
-    discussion_url = models.URLField(
+    discussion_url = models.CharField(
         _("discussion link"),
         max_length=500,
         blank=True,
-        help_text=_("The forum discussion this resource came from, if any."),
+        validators=[validate_link_or_path],
+        help_text=_(
+            "The forum discussion this resource came from, if any: a path on this "
+            "site (/forums/...) or a full URL."
+        ),
     )
     discussion_title = models.CharField(
         _("discussion title"), max_length=255, blank=True

@@ -1,0 +1,100 @@
+"""Atom feeds of the library: everything, one working group, one tag. Like every
+list, a feed only carries what the requesting user may see."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+from wagtail.models import Site
+
+from working_groups.selectors import group_list
+
+from .citations import publisher_names
+from .models.pages import _knowledge_index_path, knowledge_index_get
+from .selectors import _in_groups, resource_queryset_visible
+
+FEED_SIZE = 50
+
+
+class ResourceFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, group_slug=None, tag_slug=None):
+        scope = {"request": request, "group": None, "tag": None}
+        if group_slug is not None:
+            group = next(
+                (g for g in group_list(user=request.user) if g.slug == group_slug), None
+            )
+            if group is None:
+                raise Http404
+            scope["group"] = group
+        if tag_slug is not None:
+            scope["tag"] = get_object_or_404(Tag, slug=tag_slug)
+        return scope
+
+    def title(self, scope):
+        if scope["group"] is not None:
+            return _("%(group)s: latest resources") % {"group": scope["group"].title}
+        if scope["tag"] is not None:
+            return _("Latest resources tagged “%(tag)s”") % {"tag": scope["tag"].name}
+        return _("EMIS Community of Practice: latest resources")
+
+    def subtitle(self, scope):
+        return _("Reports, data sets, webinars, lessons learned and stories.")
+
+    def link(self, scope):
+        if scope["group"] is not None:
+            return f"/knowledge/?group={scope['group'].slug}"
+        if scope["tag"] is not None:
+            return f"/knowledge/tags/{scope['tag'].slug}/"
+        return "/knowledge/"
+
+    def items(self, scope):
+        request = scope["request"]
+        resources = resource_queryset_visible(user=request.user)
+        if scope["group"] is not None:
+            resources = resources.filter(_in_groups([scope["group"].pk]))
+        if scope["tag"] is not None:
+            resources = resources.filter(tagged_items__tag=scope["tag"])
+        resources = list(
+            resources.order_by("-first_published_at", "-pk")
+            .select_related("owner__profile")
+            .prefetch_related("organisations", "tags")[:FEED_SIZE]
+        )
+        # Each item's URL needs the library's path: look it up once, not per item.
+        index_page = knowledge_index_get(request)
+        index_path = _knowledge_index_path(request)
+        root_paths = Site.get_site_root_paths()
+        for resource in resources:
+            resource._knowledge_index_page = index_page
+            resource._knowledge_index_path = index_path
+            resource._wagtail_cached_site_root_paths = root_paths
+        return resources
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url()
+
+    def item_guid(self, item):
+        return f"urn:emis-cop:resource:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return "; ".join(item.author_list) or ", ".join(publisher_names(item)) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]

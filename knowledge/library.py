@@ -1,0 +1,170 @@
+"""The listing behind /knowledge/, /lessons-learned/ and tag pages: filters from
+the query string, facets with counts, sorting and pagination."""
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+
+from working_groups.selectors import group_list
+
+from .forms import LibraryFilterForm
+from .selectors import LibraryQuery, resource_facet_counts, resource_search
+from .vocabulary import LANGUAGE_NAMES, Format, KnowledgeType, Level, Region
+
+PAGE_SIZE = 20
+TAG_FACET_SIZE = 20
+
+FACET_LABELS = {
+    "knowledge_type": _("Knowledge type"),
+    "format": _("Format"),
+    "level": _("Level"),
+    "group": _("Working group"),
+    "tag": _("Tag"),
+    "language": _("Language"),
+    "region": _("Region"),
+}
+
+
+def _toggled_query(params, name: str, value: str) -> str:
+    """The query string with ``value`` of filter ``name`` switched on or off
+    (and back to the first page)."""
+    query = params.copy()
+    values = query.getlist(name)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query.setlist(name, values)
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _options(params, name, choices, counts, selected):
+    """Facet options in vocabulary order, hiding empty ones unless selected."""
+    options = []
+    for value, label in choices:
+        count = counts.get(value, 0)
+        if count or value in selected:
+            options.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "count": count,
+                    "selected": value in selected,
+                    "query": _toggled_query(params, name, value),
+                }
+            )
+    return options
+
+
+def library_facets(request, query: LibraryQuery, *, fixed: tuple = ()) -> list[dict]:
+    counts = resource_facet_counts(user=request.user, query=query)
+    params = request.GET
+    language_choices = sorted(
+        ((code, LANGUAGE_NAMES.get(code, code)) for code in counts["language"]),
+        key=lambda item: -counts["language"][item[0]],
+    )
+    groups = [
+        (group.slug, group.title, group.pk) for group in group_list(user=request.user)
+    ]
+    group_counts = {slug: counts["group"].get(pk, 0) for slug, _title, pk in groups}
+    tag_rows = list(counts["tag"].items())
+    shown_tags = tag_rows[:TAG_FACET_SIZE] + [
+        (slug, value) for slug, value in tag_rows[TAG_FACET_SIZE:] if slug in query.tag
+    ]
+    facets = [
+        ("knowledge_type", KnowledgeType.choices, counts["knowledge_type"]),
+        ("format", Format.choices, counts["format"]),
+        ("level", Level.choices, counts["level"]),
+        ("group", [(slug, title) for slug, title, _pk in groups], group_counts),
+        ("region", Region.choices, counts["region"]),
+        ("language", language_choices, counts["language"]),
+        (
+            "tag",
+            [(slug, name) for slug, (name, _count) in shown_tags],
+            {slug: count for slug, (_name, count) in shown_tags},
+        ),
+    ]
+    return [
+        {
+            "name": name,
+            "label": FACET_LABELS[name],
+            "options": _options(
+                params, name, choices, facet_counts, getattr(query, name)
+            ),
+        }
+        for name, choices, facet_counts in facets
+        if name not in fixed
+    ]
+
+
+def _active_filters(request, query: LibraryQuery, facets, fixed) -> list[dict]:
+    """The filters in force, each with a link that removes it."""
+    active = []
+    for facet in facets:
+        for option in facet["options"]:
+            if option["selected"]:
+                active.append(
+                    {
+                        "label": f"{facet['label']}: {option['label']}",
+                        "query": option["query"],
+                    }
+                )
+    params = request.GET
+    for name, label in (
+        ("q", _("Search")),
+        ("year_from", _("From year")),
+        ("year_to", _("To year")),
+    ):
+        value = getattr(query, name)
+        if value:
+            remaining = params.copy()
+            remaining.pop(name, None)
+            remaining.pop("page", None)
+            active.append(
+                {"label": f"{label}: {value}", "query": remaining.urlencode()}
+            )
+    return active
+
+
+def library_context(
+    request, *, lessons: bool = False, tag=None, base_path: str = "/knowledge/"
+) -> dict:
+    """Everything the library templates need for the request's filters."""
+    form = LibraryFilterForm(request.GET)
+    query = form.to_query(lessons_first=lessons)
+    fixed = []
+    if lessons:
+        query.knowledge_type = [KnowledgeType.TACIT]
+        fixed.append("knowledge_type")
+    if tag is not None:
+        query.tag = [tag.slug]
+        fixed.append("tag")
+    results = resource_search(user=request.user, query=query)
+    paginator = Paginator(results, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    facets = library_facets(request, query, fixed=tuple(fixed))
+    cite_query = request.GET.copy()
+    cite_query.pop("page", None)
+    if lessons:
+        cite_query.setlist("knowledge_type", [KnowledgeType.TACIT])
+    if tag is not None:
+        cite_query.setlist("tag", [tag.slug])
+    return {
+        "filter_form": form,
+        "filter_errors": [
+            error for field_errors in form.errors.values() for error in field_errors
+        ]
+        if request.GET
+        else [],
+        "query": query,
+        "facets": facets,
+        "active_filters": _active_filters(request, query, facets, fixed),
+        "page_obj": page_obj,
+        "resources": page_obj.object_list,
+        "result_count": paginator.count,
+        "base_path": base_path,
+        "cite_query": cite_query.urlencode(),
+        "is_lessons": lessons,
+        "tag": tag,
+        "sort_choices": form.fields["sort"].choices,
+    }
