@@ -140,6 +140,8 @@ class SearchQuery:
     per_page: int = PER_PAGE
     # Alerts only: documents first indexed after this moment (database backend).
     indexed_after: datetime | None = None
+    # False when the visitor asked for their exact spelling ("search instead for").
+    autocorrect: bool = True
 
     @property
     def offset(self) -> int:
@@ -241,7 +243,9 @@ def search_query_from_params(params, *, per_page: int = PER_PAGE):
             % {"n": last_page}
         )
         page = last_page
-    return SearchQuery(text, filters, sort, page, per_page), problems
+    query = SearchQuery(text, filters, sort, page, per_page)
+    query.autocorrect = params.get("spelling") != "exact"
+    return query, problems
 
 
 # Query syntax shared by the backends: websearch_to_tsquery's — words, "quoted

@@ -421,12 +421,19 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
     context = {
         "saved_search": saved_search,
         "user": user,
-        "hits": shown,
+        "items": [
+            {
+                "title": hit.title,
+                "kind_label": hit.kind_label,
+                "url": _absolute(hit.url),
+                "summary": hit.summary,
+            }
+            for hit in shown
+        ],
         "more": len(hits) > len(shown),
         "search_url": _absolute(saved_search.get_search_url()),
         "manage_url": _absolute(reverse("saved_search_list")),
         "unsubscribe_url": unsubscribe_url,
-        "absolute": _absolute,
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(

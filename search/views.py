@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from .backends import SearchEngineUnavailable
+from .documents import Kind
 from .faceted import (
     FACETS_BY_NAME,
     MAX_RESULT_WINDOW,
@@ -72,10 +73,15 @@ def _run(request, query):
 @require_GET
 def search_page(request):
     query, problems = search_query_from_params(request.GET)
-    context = {"query": query, "notices": problems.notices, "junk": problems.junk}
+    context = {
+        "query": query,
+        "notices": problems.notices,
+        "junk": problems.junk,
+        "max_length": settings.SEARCH_QUERY_MAX_LENGTH,
+    }
     if query.is_empty:
         context["popular_tags"] = popular_tags(user=request.user)
-        context["kinds"] = FACETS_BY_NAME["kind"]
+        context["kind_choices"] = [(kind, Kind.label(kind)) for kind in Kind.labels]
         return _private(render(request, "search/search_page.html", context))
     try:
         outcome = _run(request, query)
@@ -101,8 +107,43 @@ def search_page(request):
         filter_params=[
             (name, value) for name, values in query.filters.items() for value in values
         ],
+        active_filters=_active_filters(request, results),
+        suggestion_url=_with_text(request, results.suggestion),
+        original_url=_with_text(request, query.text, original=True),
     )
     return _private(render(request, "search/search_page.html", context))
+
+
+def _active_filters(request, results) -> list[dict]:
+    """One removable chip per selected filter value."""
+    chips = []
+    for facet in results.facet_list:
+        for bucket in facet.buckets:
+            if not bucket.selected:
+                continue
+            params = request.GET.copy()
+            params.setlist(
+                facet.name, [v for v in params.getlist(facet.name) if v != bucket.value]
+            )
+            params.pop("page", None)
+            chips.append(
+                {
+                    "label": f"{facet.label}: {bucket.label or bucket.value}",
+                    "url": f"{request.path}?{params.urlencode()}",
+                }
+            )
+    return chips
+
+
+def _with_text(request, text, *, original=False) -> str | None:
+    if not text:
+        return None
+    params = request.GET.copy()
+    params["q"] = text
+    params.pop("page", None)
+    if original:
+        params["spelling"] = "exact"
+    return f"{request.path}?{params.urlencode()}"
 
 
 def _error(message: str, status: int = 400):

@@ -337,12 +337,12 @@ class DatabaseSearchBackend(SearchBackend):
         if query.text and results.total < CORRECTION_THRESHOLD:
             corrected = self._correct(cursor, query.text, scope)
             if corrected and corrected.lower() != query.text.lower():
-                if results.total == 0:
+                if results.total == 0 and query.autocorrect:
                     retry = self._search_text(cursor, query, scope, corrected)
                     if retry.total:
                         retry.corrected_text = corrected
                         return retry
-                elif self._total(cursor, query, scope, corrected) > results.total:
+                if self._total(cursor, query, scope, corrected) > results.total:
                     results.suggestion = corrected
         return results
 
