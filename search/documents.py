@@ -224,8 +224,12 @@ class SearchDocumentProvider:
     dependencies: dict = {}
 
     def queryset(self):
-        """Every instance that may be searchable; ``document`` has the last word."""
+        """Every instance (searchable or not): ``document`` has the last word."""
         return self.model._default_manager.all()
+
+    def searchable_queryset(self):
+        """Narrowed to what can be searchable, for a full reindex."""
+        return self.queryset()
 
     def document(self, instance) -> SearchDocument | None:  # pragma: no cover
         raise NotImplementedError
@@ -237,13 +241,13 @@ class SearchDocumentProvider:
         return {pk: (self.document(found[pk]) if pk in found else None) for pk in ids}
 
     def all_documents(self, *, batch_size: int = 500) -> Iterator[SearchDocument]:
-        for instance in self.queryset().iterator(chunk_size=batch_size):
+        for instance in self.searchable_queryset().iterator(chunk_size=batch_size):
             document = self.document(instance)
             if document is not None:
                 yield document
 
     def count(self) -> int:
-        return self.queryset().count()
+        return self.searchable_queryset().count()
 
     def handles(self, instance) -> bool:
         if self.model is None:
@@ -369,3 +373,43 @@ def engine_index(name: str):
     index.settings(number_of_shards=1, number_of_replicas=0)
     index.mapping(mapping)
     return index
+
+
+def stream_text(value) -> str:
+    """The words of a StreamField value, without rendering it (no templates, no
+    embeds fetched): rich text and plain strings, URLs and ids left out."""
+    raw = getattr(value, "raw_data", value)
+    parts: list[str] = []
+
+    def walk(item):
+        if isinstance(item, str):
+            if not item.startswith(("http://", "https://", "/")):
+                parts.append(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if key not in {"id", "type", "url", "link_url", "image", "embed"}:
+                    walk(child)
+        elif isinstance(item, list | tuple):
+            for child in item:
+                walk(child)
+
+    for block in raw or []:
+        walk(block.get("value") if isinstance(block, dict) else block)
+    return plain_text(" \n".join(parts))
+
+
+def page_url(page) -> str:
+    """A page's URL, root-relative on a single-site portal."""
+    try:
+        url = page.get_url()
+    except Exception:  # noqa: BLE001 - a page outside any site has no URL
+        url = None
+    return url or page.url_path or "/"
+
+
+def indexed_visibility(key: str) -> tuple[bool, bool] | None:
+    """(exists, is_public) of the document as it is indexed now, or None."""
+    from .models import IndexedDocument
+
+    row = IndexedDocument.objects.filter(key=key).values_list("is_public").first()
+    return None if row is None else (True, row[0])

@@ -58,6 +58,18 @@ LEVEL_LABELS = {
 }
 
 
+def _region_label(code: str) -> str:
+    try:
+        from knowledge.vocabulary import Region
+    except ImportError:
+        return code
+    return str(dict(Region.choices).get(code, code))
+
+
+def _format_label(code: str) -> str:
+    return str(FORMAT_LABELS.get(code, code))
+
+
 def _language_label(code: str) -> str:
     from django.utils.translation import get_language_info
 
@@ -106,7 +118,7 @@ FACETS: tuple[Facet, ...] = (
         "knowledge_type",
         labels=lambda v: KNOWLEDGE_TYPE_LABELS.get(v, v),
     ),
-    Facet("format", _("Format"), "format", labels=lambda v: FORMAT_LABELS.get(v, v)),
+    Facet("format", _("Format"), "format", labels=_format_label),
     Facet("level", _("Level"), "level", labels=lambda v: LEVEL_LABELS.get(v, v)),
     # Labels of working groups come from the view (only groups the user may see).
     Facet(
@@ -120,7 +132,14 @@ FACETS: tuple[Facet, ...] = (
     Facet("tag", _("Tag"), "tags", clean=_tag_value, multi_valued=True),
     Facet("year", _("Year"), "year", clean=_int_value, numeric=True),
     Facet("language", _("Language"), "language", labels=_language_label),
-    Facet("region", _("Region"), "regions", clean=_tag_value, multi_valued=True),
+    Facet(
+        "region",
+        _("Region"),
+        "regions",
+        clean=_slug_value,
+        labels=_region_label,
+        multi_valued=True,
+    ),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 

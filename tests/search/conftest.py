@@ -87,3 +87,16 @@ def backend(request, db):
         yield engine
         engine.clear()
         engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine_state():
+    """Backends and the engine circuit breaker are per process: reset per test."""
+    from search import selectors
+    from search.backends import reset_backends
+
+    selectors._engine_down_until.clear()
+    reset_backends()
+    yield
+    selectors._engine_down_until.clear()
+    reset_backends()

@@ -1,0 +1,155 @@
+"""When the configured engine is down or slow, searches are answered from the
+database backend, the page says so, and nothing answers 500."""
+
+import socket
+import threading
+import time
+
+import pytest
+from django.urls import reverse
+
+from search import selectors
+from search.backends import database_backend, get_search_backend
+
+from .conftest import make_document
+
+pytestmark = pytest.mark.search
+
+
+def engine_settings(settings, url, timeout=0.5):
+    settings.PORTAL_SEARCH_BACKENDS = {
+        **settings.PORTAL_SEARCH_BACKENDS,
+        "opensearch": {
+            "BACKEND": "search.backends.elasticsearch.OpenSearchSearchBackend",
+            "URL": url,
+            "INDEX_PREFIX": "degraded",
+            "TIMEOUT": timeout,
+        },
+    }
+    settings.SEARCH_ENGINE = "opensearch"
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server():
+    """Accepts connections and never answers: an engine slower than any timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    stop = threading.Event()
+    held = []
+
+    def serve():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _address = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(2)
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def documents(db):
+    database_backend().bulk(
+        [
+            make_document(title="Lessons learned on school grants", tags=["grants"]),
+            make_document(title="School grants handbook", tags=["grants"]),
+        ]
+    )
+
+
+@pytest.fixture
+def engine_down(settings, documents):
+    engine_settings(settings, f"http://127.0.0.1:{closed_port()}")
+
+
+@pytest.fixture
+def engine_slow(settings, documents, silent_server):
+    engine_settings(settings, silent_server, timeout=0.3)
+
+
+@pytest.mark.parametrize("engine", ["engine_down", "engine_slow"])
+def test_page_answers_from_the_database_and_says_so(client, request, engine):
+    request.getfixturevalue(engine)
+
+    response = client.get(reverse("search"), {"q": "school grants"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "come from the portal&#x27;s database" in content
+    assert "School grants handbook" in " ".join(
+        content.replace("<mark>", "").replace("</mark>", "").split()
+    )
+
+
+@pytest.mark.parametrize("engine", ["engine_down", "engine_slow"])
+def test_api_and_autocomplete_fall_back_too(client, request, engine):
+    request.getfixturevalue(engine)
+
+    api = client.get(reverse("search_api"), {"q": "grants"})
+    suggest = client.get(reverse("search_suggest"), {"q": "school"})
+
+    assert api.status_code == 200
+    assert api.json()["degraded"] is True
+    assert api.json()["total"] == 2
+    assert api.json()["notice"]
+    assert suggest.status_code == 200
+    assert "School grants handbook" in [
+        s["text"] for s in suggest.json()["suggestions"]
+    ]
+
+
+def test_a_failed_engine_is_skipped_for_a_while(client, engine_slow):
+    client.get(reverse("search_api"), {"q": "grants"})
+
+    assert selectors.engine_is_paused("opensearch")
+    started = time.monotonic()
+    response = client.get(reverse("search_api"), {"q": "grants"})
+    # Not a timing assertion on the engine: the second request never tries it.
+    assert response.json()["degraded"] is True
+    assert time.monotonic() - started < 5
+
+
+def test_healthz_reports_the_engine_unavailable_and_the_fallback(client, engine_down):
+    data = client.get("/healthz").json()
+
+    assert data["status"] == "ok"  # the portal is up; search is degraded
+    assert data["search"]["engine"] == "opensearch"
+    assert data["search"]["status"] == "unavailable"
+    assert data["search"]["serving"] == "database"
+    assert data["search"]["fallback"]["documents"] == 2
+
+
+def test_engine_recovers_when_it_answers_again(
+    client, settings, documents, osmem_clone
+):
+    engine_settings(settings, f"http://127.0.0.1:{closed_port()}")
+    assert client.get(reverse("search_api"), {"q": "grants"}).json()["degraded"]
+
+    engine_settings(settings, osmem_clone.url, timeout=5)
+    selectors.engine_recovered("opensearch")
+    get_search_backend("opensearch").bulk(
+        [make_document(title="Grants in the engine only")], refresh=True
+    )
+    data = client.get(reverse("search_api"), {"q": "grants"}).json()
+
+    assert data["degraded"] is False
+    assert data["engine"] == "opensearch"
+    assert [h["title"] for h in data["hits"]] == ["Grants in the engine only"]
