@@ -112,7 +112,7 @@ THREADS = [
                 "year. Marking Amina's reply as the answer.",
             ),
         ],
-        "answer": 1,
+        "answer": 0,
         "promote": True,
     },
     {

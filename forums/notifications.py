@@ -279,7 +279,7 @@ def digests_send(*, now=None) -> int:
 @transaction.atomic
 def _digest_send_one(*, preference_id: int, now) -> int:
     preference = (
-        NotificationPreference.objects.select_for_update(skip_locked=True)
+        NotificationPreference.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("user__profile")
         .filter(pk=preference_id)
         .first()

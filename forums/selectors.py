@@ -144,7 +144,11 @@ def thread_get(*, forum: Forum, pk: int) -> Thread | None:
     """The thread of ``forum`` (deleted ones too); the caller checks can_view_thread."""
     return (
         Thread.objects.select_related(
-            "forum__group", "author__profile", "category", "answer__author__profile"
+            "forum__group",
+            "author__profile",
+            "category",
+            "answer__author__profile",
+            "resource",
         )
         .filter(forum=forum, pk=pk)
         .first()
@@ -164,7 +168,7 @@ def post_list(*, thread: Thread, user) -> QuerySet[Post]:
     template shows them as placeholders) so positions and pages stay stable."""
     posts = (
         Post.objects.filter(thread=thread)
-        .select_related("author__profile", "edited_by__profile", "quoted_post")
+        .select_related("author__profile", "edited_by__profile", "resource")
         .order_by("position")
     )
     if can_moderate_forum(user, thread.forum):

@@ -543,8 +543,6 @@ def thread_promote_to_lesson(
     from knowledge.vocabulary import Format, KnowledgeType
     from working_groups.models import WorkingGroupPage
 
-    from .tokens import absolute_url
-
     _deny(
         permissions.can_promote_thread(actor, thread),
         _("Only the author of the discussion or a moderator can do this."),
@@ -555,7 +553,8 @@ def thread_promote_to_lesson(
     if group_id not in permissions.lesson_group_choices(actor, thread):
         raise ValidationError({"group": _("Choose one of your working groups.")})
     group = WorkingGroupPage.objects.get(pk=group_id) if group_id else None
-    source_url = absolute_url(
+    # A path on this site: right on every host the portal is served from.
+    source_url = (
         post.get_absolute_url() if post is not None else thread.get_absolute_url()
     )
     same_audience = permissions.forum_is_public(thread.forum) or visibility == "members"

@@ -851,9 +851,17 @@ def unsubscribe(request, token):
             .select_related("thread", "forum")
             .first()
         )
+    what = ""
+    if subscription is not None:
+        what = (
+            subscription.thread.title
+            if subscription.thread
+            else subscription.forum.name
+        )
     context = {
         "scope": payload["k"],
         "subscription": subscription,
+        "what": what,
         "done": False,
         "gone": payload["k"] == tokens.SUBSCRIPTION and subscription is None,
     }
