@@ -279,17 +279,44 @@ class ResourceSubmitForm(forms.Form):
         )
         self.fields["attachments"].widget.attrs["accept"] = _accept_attribute()
 
+    SECTIONS = {
+        "resource": [
+            "group",
+            "title",
+            "summary",
+            "format",
+            "knowledge_type",
+            "attachments",
+            "external_url",
+            "body_text",
+        ],
+        "audience": ["visibility", "level", "language", "regions", "tags"],
+        "publication": [
+            "authors",
+            "organisations",
+            "publication_year",
+            "series",
+            "series_number",
+            "doi",
+            "licence",
+        ],
+    }
+
+    @property
+    def section_resource(self):
+        return [self[name] for name in self.SECTIONS["resource"]]
+
+    @property
+    def section_audience(self):
+        return [self[name] for name in self.SECTIONS["audience"]]
+
+    @property
+    def section_publication(self):
+        return [self[name] for name in self.SECTIONS["publication"]]
+
     @property
     def lesson_bound_fields(self):
         return [self[name] for name in self.LESSON_FIELDS]
-
-    @property
-    def main_bound_fields(self):
-        return [
-            self[name]
-            for name in self.fields
-            if name not in self.LESSON_FIELDS and name != "attachments"
-        ]
 
     def clean_doi(self):
         doi = normalise_doi(self.cleaned_data.get("doi", ""))

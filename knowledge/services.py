@@ -396,3 +396,118 @@ def organisation_get_or_create(*, name: str, acronym: str = "") -> Organisation:
     if match:
         return match
     return Organisation.objects.create(name=name, acronym=acronym)
+
+
+# -- Import -------------------------------------------------------------------
+
+IMPORTED_FIELDS = [
+    "title",
+    "introduction",
+    "format",
+    "knowledge_type",
+    "level",
+    "language",
+    "publication_year",
+    "publication_date",
+    "authors",
+    "series",
+    "series_number",
+    "doi",
+    "external_url",
+    "licence",
+    "regions",
+    "countries",
+    "visibility",
+]
+
+
+def _imported_values(data: dict) -> dict:
+    return {
+        "title": data["title"],
+        "introduction": data["summary"],
+        "format": data["format"],
+        "knowledge_type": data.get("knowledge_type") or "",
+        "level": data.get("level") or "all-levels",
+        "language": data.get("language") or "en",
+        "publication_year": data.get("year")
+        or (data["publication_date"].year if data.get("publication_date") else None),
+        "publication_date": data.get("publication_date"),
+        "authors": "\n".join(
+            name.strip()
+            for name in re_split_authors(data.get("authors", ""))
+            if name.strip()
+        ),
+        "series": data.get("series", ""),
+        "series_number": data.get("series_number", ""),
+        "doi": data.get("doi", ""),
+        "external_url": data.get("url", ""),
+        "licence": data.get("licence", ""),
+        "regions": list(data.get("regions") or []),
+        "countries": sorted(data.get("countries") or []),
+        "visibility": data.get("visibility") or Visibility.PUBLIC,
+    }
+
+
+def re_split_authors(value: str) -> list[str]:
+    """Authors come one per line, or separated by semicolons."""
+    return [part for line in value.splitlines() for part in line.split(";")]
+
+
+def _current_values(resource: ResourcePage) -> dict:
+    values = {name: getattr(resource, name) for name in IMPORTED_FIELDS}
+    values["countries"] = [country.code for country in resource.countries]
+    values["regions"] = list(resource.regions or [])
+    if not values["knowledge_type"]:
+        values["knowledge_type"] = ""
+    return values
+
+
+@transaction.atomic
+def resource_import_upsert(*, data: dict, user=None) -> str:
+    """Create or update one imported resource, matched by DOI, else by link, and
+    publish it. Returns "created", "updated" or "unchanged" (nothing to publish)."""
+    from .selectors import resource_find_existing
+
+    values = _imported_values(data)
+    organisations = [
+        organisation_get_or_create(name=name)
+        for name in re_split_organisations(data.get("organisations", ""))
+    ]
+    tags = [tag.strip() for tag in data.get("tags", "").split(";") if tag.strip()]
+    existing = resource_find_existing(doi=values["doi"], url=values["external_url"])
+    if existing is None:
+        parent = data.get("group") or knowledge_index_get_or_create()
+        resource = ResourcePage(
+            slug=resource_slug_generate(values["title"], parent), owner=user, **values
+        )
+        resource.tags.set(tags)
+        resource.organisations = organisations
+        parent.add_child(instance=resource)
+        resource.save_revision(user=user, log_action=True).publish(user=user)
+        return "created"
+
+    resource = existing.get_latest_revision_as_object()
+    before = _current_values(resource)
+    if not values["knowledge_type"] and values["format"] == before["format"]:
+        # No type in the file: keep the one the resource has (an editor's choice).
+        values["knowledge_type"] = before["knowledge_type"]
+    unchanged = (
+        before == values
+        and sorted(tag.name for tag in resource.tags.all()) == sorted(tags)
+        and sorted(o.pk for o in resource.organisations.all())
+        == sorted(o.pk for o in organisations)
+        and existing.live
+        and not existing.has_unpublished_changes
+    )
+    if unchanged:
+        return "unchanged"
+    for name, value in values.items():
+        setattr(resource, name, value)
+    resource.tags.set(tags)
+    resource.organisations = organisations
+    resource.save_revision(user=user, log_action=True).publish(user=user)
+    return "updated"
+
+
+def re_split_organisations(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
