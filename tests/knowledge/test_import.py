@@ -39,18 +39,18 @@ KW  - data governance
 KW  - ministries
 LA  - eng
 AB  - A review of data governance rules in ten ministries.
-ER  - 
+ER  -
 
 TY  - DATA
 TI  - Enrolment by grade, 2010-2020
 PY  - 2021/06/30/
 PB  - UIS
 UR  - https://example.org/enrolment
-ER  - 
+ER  -
 
 TY  - XXXX
 TI  - Unknown type
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - Unclosed record
