@@ -118,7 +118,7 @@ def thread_list(
         threads = threads.filter(category=category)
     order = THREAD_SORTS.get(sort, THREAD_SORTS["activity"])
     threads = threads.select_related(
-        "author__profile", "last_poster__profile", "category"
+        "forum", "author__profile", "last_poster__profile", "category"
     ).order_by("-is_pinned", *order)
     return annotate_unread(threads, user=user)
 
