@@ -670,6 +670,7 @@ def moderation_queue(*, user, group: WorkingGroupPage) -> dict:
         "join_requests": list(join_request_list(group=group)),
         "pending_resources": _pending_resources(group=group),
         "open_flags": _open_flags(group=group),
+        "group_forum": _group_forum(group=group),
         "events_needing_attention": event_list_needing_attention(group=group),
         "open_invitations": list(invitation_list_open(group=group)),
         "audit_entries": list(audit_entry_list(group=group)[:15]),
@@ -680,6 +681,12 @@ def _pending_resources(*, group) -> list:
     from knowledge.selectors import resource_list_pending_for_group
 
     return list(resource_list_pending_for_group(group=group))
+
+
+def _group_forum(*, group):
+    from forums.selectors import forum_for_group
+
+    return forum_for_group(group=group)
 
 
 def _open_flags(*, group) -> list:

@@ -406,3 +406,37 @@ def test_members_only_event_ics_needs_membership(client, group, member, outsider
     assert client.get(url).status_code == 403
     client.force_login(member)
     assert client.get(url).status_code == 200
+
+
+def test_materials_keep_their_own_visibility(client, group, member, outsider):
+    from tests.factories import ResourceFactory
+    from working_groups.models import EventMaterial
+
+    now = timezone.now()
+    event = EventFactory(
+        group=group,
+        title="Past webinar",
+        start=now - timedelta(days=3),
+        end=now - timedelta(days=3, hours=-1),
+    )
+    recording = ResourceFactory(
+        parent=group, title="Webinar recording", format="webinar"
+    )
+    slides = ResourceFactory(
+        parent=group, title="Members' slides", visibility=Visibility.MEMBERS
+    )
+    event = EventPage.objects.get(pk=event.pk)
+    event.materials = [
+        EventMaterial(resource=recording, kind="recording"),
+        EventMaterial(resource=slides, kind="slides"),
+    ]
+    event.save_revision().publish()
+
+    client.force_login(outsider)
+    public_view = client.get(event.url).text
+    client.force_login(member)
+    member_view = client.get(event.url).text
+
+    assert "Webinar recording" in public_view and "Recording" in public_view
+    assert "Members&#x27; slides" not in public_view
+    assert "Members&#x27; slides" in member_view and "Slides" in member_view
