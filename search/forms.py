@@ -12,6 +12,9 @@ class SavedSearchForm(forms.ModelForm):
         model = SavedSearch
         fields = ["name", "query_text", "frequency"]
         widgets = {"frequency": forms.RadioSelect}
+        error_messages = {
+            "name": {"required": _("Give your saved search a name.")},
+        }
         help_texts = {
             "name": _("For example “Lessons on data governance”."),
             "query_text": _(
