@@ -12,6 +12,8 @@ the audit log and emails both sides:
                                            except after a removal)
 """
 
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -37,6 +39,10 @@ from .models import (
     WorkingGroupPage,
 )
 from .selectors import user_group_cache_clear
+
+# Asking (or joining) more often than this in a day is refused: every request
+# emails the moderators.
+REQUESTS_PER_DAY = 3
 
 # What a group's moderators may do on the group's part of the page tree.
 MODERATOR_PAGE_PERMISSIONS = ["add", "change", "publish", "lock", "unlock"]
@@ -249,6 +255,22 @@ def membership_request(
         raise MembershipError(_("You are already a member of this group."))
     if membership is not None and membership.status == Membership.Status.PENDING:
         return membership
+    recent_requests = MembershipAuditEntry.objects.filter(
+        group=group,
+        user=user,
+        action__in=[
+            MembershipAuditEntry.Action.REQUESTED,
+            MembershipAuditEntry.Action.JOINED,
+        ],
+        created_at__gte=timezone.now() - timedelta(days=1),
+    ).count()
+    if recent_requests >= REQUESTS_PER_DAY:
+        raise MembershipError(
+            _(
+                "You have asked to join this group several times today. Please "
+                "try again tomorrow."
+            )
+        )
     join_now = group.join_policy == WorkingGroupPage.JoinPolicy.OPEN and (
         membership is None or membership.status != Membership.Status.REMOVED
     )

@@ -373,3 +373,18 @@ def test_approving_a_moderator_request_gives_no_page_rights_to_members(
     assert not outsider.groups.filter(pk=group.moderators_group_id).exists()
     assert group.permissions_for_user(moderator).can_publish()
     assert not group.permissions_for_user(outsider).can_edit()
+
+
+def test_asking_and_withdrawing_over_and_over_is_limited(
+    group, moderator, outsider, mail_on_commit
+):
+    for _attempt in range(3):
+        pending = membership_request(user=outsider, group=group, motivation="Hi")
+        membership_leave(membership=pending, actor=outsider)
+    mail_on_commit.outbox.clear()
+
+    with mail_on_commit(), pytest.raises(MembershipError, match="several times today"):
+        membership_request(user=outsider, group=group, motivation="Hi")
+
+    assert Membership.objects.get(user=outsider).status == Status.LEFT
+    assert mail_on_commit.outbox == []
