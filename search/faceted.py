@@ -467,3 +467,11 @@ class Suggestion:
 
     def as_json(self) -> dict:
         return {"text": self.text, "url": self.url, "kind_label": self.kind_label}
+
+
+def tag_search_url(search_url: str, tag: str) -> str:
+    """Where a tag suggestion leads: the tag's words, filtered to the tag (so the
+    hits are highlighted and the filter can be removed)."""
+    from urllib.parse import urlencode
+
+    return f"{search_url}?{urlencode({'q': tag.replace('-', ' '), 'tag': tag})}"

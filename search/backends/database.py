@@ -44,6 +44,7 @@ from ..faceted import (
     Suggestion,
     facet_results,
     query_tokens,
+    tag_search_url,
 )
 from ..permissions import SearchScope
 from .base import ReindexResult, SearchBackend, SearchEngineUnavailable, batched
@@ -571,17 +572,11 @@ class DatabaseSearchBackend(SearchBackend):
         )
         search_url = reverse("search")
         tags = [
-            Suggestion(term, f"{search_url}?tag={_quote(term)}", "tag")
+            Suggestion(term, tag_search_url(search_url, term), "tag")
             for (term,) in cursor.fetchall()
         ]
         keep_titles = max(limit - len(tags), limit // 2)
         return (titles[:keep_titles] + tags)[:limit]
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote_plus
-
-    return quote_plus(value)
 
 
 def _cjk_highlight(text: str, query: str) -> str:

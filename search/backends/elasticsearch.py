@@ -39,6 +39,7 @@ from ..faceted import (
     facet_results,
     has_operators,
     query_tokens,
+    tag_search_url,
 )
 from ..permissions import SearchScope
 from .base import ReindexResult, SearchBackend, SearchEngineUnavailable, batched
@@ -647,10 +648,8 @@ class ElasticsearchSearchBackend(SearchBackend):
             for h in response["hits"]["hits"]
         ]
         search_url = reverse("search")
-        from urllib.parse import quote_plus
-
         tags = [
-            Suggestion(b["key"], f"{search_url}?tag={quote_plus(b['key'])}", "tag")
+            Suggestion(b["key"], tag_search_url(search_url, b["key"]), "tag")
             for b in response.get("aggregations", {}).get("tags", {}).get("buckets", [])
             if str(b["key"]).startswith(prefix)
         ][:3]
