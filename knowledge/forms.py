@@ -23,7 +23,17 @@ from .vocabulary import (
 MAX_ATTACHMENTS = 5
 
 
-class SlugListField(forms.MultipleChoiceField):
+class FacetChoiceField(forms.MultipleChoiceField):
+    """Values of a facet. Unknown ones are set aside (and reported) rather than
+    invalidating the whole filter: a shared link with one stale value still works."""
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.ignored = [item for item in values if not self.valid_value(item)]
+        return [item for item in values if self.valid_value(item)]
+
+
+class SlugListField(FacetChoiceField):
     """Any list of slugs (groups, tags); unknown ones simply match nothing."""
 
     def valid_value(self, value):
@@ -35,23 +45,17 @@ class LibraryFilterForm(forms.Form):
     Filters with bad values are ignored (and reported), the others still apply."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=256)
-    knowledge_type = forms.MultipleChoiceField(
+    knowledge_type = FacetChoiceField(
         label=_("Knowledge type"), choices=KnowledgeType.choices, required=False
     )
-    format = forms.MultipleChoiceField(
-        label=_("Format"), choices=Format.choices, required=False
-    )
-    level = forms.MultipleChoiceField(
-        label=_("Level"), choices=Level.choices, required=False
-    )
+    format = FacetChoiceField(label=_("Format"), choices=Format.choices, required=False)
+    level = FacetChoiceField(label=_("Level"), choices=Level.choices, required=False)
     group = SlugListField(label=_("Working group"), required=False)
     tag = SlugListField(label=_("Tag"), required=False)
-    language = forms.MultipleChoiceField(
+    language = FacetChoiceField(
         label=_("Language"), choices=LANGUAGE_CHOICES, required=False
     )
-    region = forms.MultipleChoiceField(
-        label=_("Region"), choices=Region.choices, required=False
-    )
+    region = FacetChoiceField(label=_("Region"), choices=Region.choices, required=False)
     year_from = forms.IntegerField(
         label=_("From year"), required=False, min_value=1900, max_value=2100
     )
@@ -77,6 +81,17 @@ class LibraryFilterForm(forms.Form):
                 "year_to", _("“To year” must be the same as or after “From year”.")
             )
         return cleaned
+
+    @property
+    def ignored_values(self) -> list[str]:
+        """Facet values in the query string that are not in the vocabulary."""
+        self.is_valid()
+        return [
+            f"{field.label}: “{value}”"
+            for field in self.fields.values()
+            if isinstance(field, FacetChoiceField)
+            for value in getattr(field, "ignored", [])
+        ]
 
     def to_query(self, *, lessons_first: bool = False) -> LibraryQuery:
         self.is_valid()

@@ -153,9 +153,8 @@ def library_context(
         "filter_form": form,
         "filter_errors": [
             error for field_errors in form.errors.values() for error in field_errors
-        ]
-        if request.GET
-        else [],
+        ],
+        "ignored_filters": form.ignored_values,
         "query": query,
         "facets": facets,
         "active_filters": _active_filters(request, query, facets, fixed),
