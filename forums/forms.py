@@ -248,3 +248,22 @@ class LessonForm(forms.Form):
             for tag in self.cleaned_data.get("tags", "").split(",")
             if tag.strip()
         ]
+
+
+class ForumSettingsForm(forms.Form):
+    public_read = forms.TypedChoiceField(
+        label=_("Who can read this forum"),
+        choices=[
+            ("0", _("Members of the group only")),
+            ("1", _("Anyone (only members post)")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        help_text=_("A private group's forum stays members-only whatever you choose."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -526,6 +526,7 @@ class ModerationAction(models.Model):
         SUSPEND = "suspend", _("Suspended user")
         UNSUSPEND = "unsuspend", _("Lifted suspension")
         PROMOTE = "promote", _("Turned discussion into a lesson learned")
+        SETTINGS = "settings", _("Changed forum settings")
 
     forum = models.ForeignKey(
         Forum, on_delete=models.CASCADE, related_name="moderation_actions"

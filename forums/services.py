@@ -762,6 +762,39 @@ def preference_update(*, user, delivery: str) -> NotificationPreference:
 
 
 @transaction.atomic
+def forum_settings_update(
+    *, moderator, forum: Forum, public_read: bool, description: str
+) -> Forum:
+    """A group's moderators decide whether anyone may read their forum."""
+    _deny(
+        permissions.can_moderate_forum(moderator, forum) and forum.group_id is not None,
+        _("Only the group's moderators change this forum's settings."),
+    )
+    description = (description or "").strip()
+    changes = []
+    if forum.public_read != public_read:
+        changes.append(
+            _("Readable by anyone") if public_read else _("Readable by members only")
+        )
+    if forum.description != description:
+        changes.append(_("New description"))
+    if not changes:
+        return forum
+    forum.public_read = public_read
+    forum.description = description
+    Forum.objects.filter(pk=forum.pk).update(
+        public_read=public_read, description=description
+    )
+    _log(
+        forum=forum,
+        moderator=moderator,
+        action=ModerationAction.Action.SETTINGS,
+        note="; ".join(str(change) for change in changes),
+    )
+    return forum
+
+
+@transaction.atomic
 def forum_for_group_ensure(*, group, public_read: bool = False) -> Forum:
     """The group's forum, created on first need (members-only by default)."""
     forum = Forum.objects.filter(group=group).first()

@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("forums/<slug:slug>/moderation/", views.moderation_queue, name="moderation"),
     path(
+        "forums/<slug:slug>/moderation/settings/",
+        views.forum_settings,
+        name="forum_settings",
+    ),
+    path(
         "forums/<slug:slug>/moderation/log/",
         views.moderation_log,
         name="moderation_log",

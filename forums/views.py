@@ -18,6 +18,7 @@ from working_groups.permissions import can_view_group
 from . import permissions, selectors, services, tokens
 from .forms import (
     FlagForm,
+    ForumSettingsForm,
     LessonForm,
     MoveForm,
     PostEditForm,
@@ -682,7 +683,14 @@ def moderation_queue(request, slug):
             "page_obj": flags,
             "flags": flags.object_list,
             "suspensions": selectors.suspension_list_active(forum=forum),
-            "suspend_form": SuspendForm(),
+            "settings_form": ForumSettingsForm(
+                initial={
+                    "public_read": "1" if forum.public_read else "0",
+                    "description": forum.description,
+                }
+            )
+            if forum.group_id
+            else None,
             "recent_actions": selectors.moderation_log(forum=forum)[:10],
         },
     )
@@ -700,6 +708,25 @@ def moderation_log(request, slug):
         "forums/moderation_log.html",
         {"forum": forum, "page_obj": page_obj, "actions": page_obj.object_list},
     )
+
+
+@require_POST
+@login_required
+@forum_access
+def forum_settings(request, slug):
+    forum = _moderated_forum_or_403(request, slug)
+    form = ForumSettingsForm(request.POST)
+    if form.is_valid():
+        services.forum_settings_update(
+            moderator=request.user,
+            forum=forum,
+            public_read=form.cleaned_data["public_read"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("The forum settings are saved."))
+    else:
+        messages.error(request, _("Choose who can read this forum."))
+    return redirect("forums:moderation", slug=forum.slug)
 
 
 @require_POST

@@ -400,3 +400,28 @@ def test_home_page_shows_recent_discussions_the_visitor_may_read(
     page = client.get("/").text
 
     assert "Open chat" in page and "Closed chat" not in page
+
+
+def test_group_moderators_open_their_forum_to_everyone(
+    client, private_forum, moderator, member, non_member
+):
+    ThreadFactory(forum=private_forum, title="Now public")
+    client.force_login(member)
+    assert (
+        client.post(
+            reverse("forums:forum_settings", args=[private_forum.slug]),
+            {"public_read": "1"},
+        ).status_code
+        == 403
+    )
+    client.force_login(moderator)
+
+    client.post(
+        reverse("forums:forum_settings", args=[private_forum.slug]),
+        {"public_read": "1", "description": "Open to all readers"},
+    )
+
+    client.force_login(non_member)
+    page = client.get(private_forum.get_absolute_url())
+    assert page.status_code == 200 and "Now public" in page.text
+    assert ModerationAction.objects.get(forum=private_forum).action == "settings"
