@@ -1,5 +1,10 @@
 """Writes of the forums. Every function checks its permission first, so a view
-that forgets to ask cannot do more than the rules allow."""
+that forgets to ask cannot do more than the rules allow.
+
+Changes that alter what a thread or forum shows, or who may read it (title,
+hidden, deleted, moved, public to read), are saved with ``save(update_fields=...)``
+so post_save reaches the search index; counters use ``update()`` and do not.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -271,7 +276,7 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         _queue_notifications(post, mentions=mentions - old_mentions, new=False)
     if changed_title:
         thread.title = new_title
-        Thread.objects.filter(pk=thread.pk).update(title=new_title)
+        thread.save(update_fields=["title"])
     if _acts_as_moderator(editor, post, thread.forum):
         _log(
             forum=thread.forum,
@@ -358,7 +363,7 @@ def thread_hide(*, moderator, thread: Thread, hidden: bool = True) -> Thread:
         _("You cannot moderate this discussion."),
     )
     thread.is_hidden = hidden
-    Thread.objects.filter(pk=thread.pk).update(is_hidden=hidden)
+    thread.save(update_fields=["is_hidden"])
     if hidden:
         Flag.objects.filter(
             post__thread=thread, post__position=1, status=Flag.Status.OPEN
@@ -392,7 +397,7 @@ def thread_delete(*, actor, thread: Thread) -> Thread:
     now = timezone.now()
     thread.deleted_at = now
     thread.deleted_by = actor
-    Thread.objects.filter(pk=thread.pk).update(deleted_at=now, deleted_by=actor)
+    thread.save(update_fields=["deleted_at", "deleted_by"])
     Flag.objects.filter(post__thread=thread, status=Flag.Status.OPEN).update(
         status=Flag.Status.ACTIONED, resolved_by=actor, resolved_at=now
     )
@@ -415,7 +420,7 @@ def thread_pin(*, moderator, thread: Thread, pinned: bool = True) -> Thread:
         _("You cannot moderate this discussion."),
     )
     thread.is_pinned = pinned
-    Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
+    thread.save(update_fields=["is_pinned"])
     _log(
         forum=thread.forum,
         moderator=moderator,
@@ -432,7 +437,7 @@ def thread_lock(*, moderator, thread: Thread, locked: bool = True) -> Thread:
         _("You cannot moderate this discussion."),
     )
     thread.is_locked = locked
-    Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
+    thread.save(update_fields=["is_locked"])
     _log(
         forum=thread.forum,
         moderator=moderator,
@@ -465,7 +470,7 @@ def thread_move(
         return thread
     thread.forum = forum
     thread.category = category
-    Thread.objects.filter(pk=thread.pk).update(forum=forum, category=category)
+    thread.save(update_fields=["forum", "category"])
     forum_counters_refresh(forum=source)
     forum_counters_refresh(forum=forum)
     note = _("From “%(source)s” to “%(target)s”%(category)s") % {
@@ -782,9 +787,7 @@ def forum_settings_update(
         return forum
     forum.public_read = public_read
     forum.description = description
-    Forum.objects.filter(pk=forum.pk).update(
-        public_read=public_read, description=description
-    )
+    forum.save(update_fields=["public_read", "description"])
     _log(
         forum=forum,
         moderator=moderator,
