@@ -1,6 +1,13 @@
 """factory_boy factories shared by every app's tests."""
 
 from .events import EventFactory, EventRegistrationFactory, event_index_get_or_create
+from .forums import (
+    CategoryFactory,
+    FlagFactory,
+    ForumFactory,
+    PostFactory,
+    ThreadFactory,
+)
 from .knowledge import (
     DocumentFactory,
     OrganisationFactory,
@@ -10,6 +17,11 @@ from .pages import WorkingGroupFactory, working_group_index_get_or_create
 from .users import MembershipFactory, StaffFactory, UserFactory
 
 __all__ = [
+    "CategoryFactory",
+    "FlagFactory",
+    "ForumFactory",
+    "PostFactory",
+    "ThreadFactory",
     "EventFactory",
     "EventRegistrationFactory",
     "StaffFactory",
