@@ -1,0 +1,164 @@
+"""Members-only resources, their attachments, citations and feed entries are
+served to members of the resource's groups and staff only."""
+
+import pytest
+
+from knowledge.services import resource_submit
+from tests.factories import DocumentFactory, ResourceFactory, WorkingGroupFactory
+from tests.factories.knowledge import PDF_BYTES
+from working_groups.models import Visibility
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "outsider", "member", "moderator", "staff"]
+ALLOWED = {"member", "moderator", "staff"}
+
+
+@pytest.fixture
+def secret(group):
+    document = DocumentFactory(title="Secret annex")
+    resource = ResourceFactory(
+        title="Secret architecture draft",
+        slug="secret-architecture",
+        parent=group,
+        visibility=Visibility.MEMBERS,
+        tags=["architecture"],
+        attachments=[document],
+    )
+    ResourceFactory(title="Public architecture note", tags=["architecture"])
+    return resource, document
+
+
+@pytest.fixture
+def sign_in_as(client, member, moderator, outsider, staff):
+    users = {"member": member, "moderator": moderator, "outsider": outsider}
+    users["staff"] = staff
+
+    def _sign_in(role):
+        client.logout()
+        if role in users:
+            client.force_login(users[role])
+        return client
+
+    return _sign_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_privacy_matrix(secret, sign_in_as, role):
+    resource, document = secret
+    client = sign_in_as(role)
+    allowed = role in ALLOWED
+    title = "Secret architecture draft"
+
+    listing = client.get("/knowledge/?tag=architecture")
+    assert (title in listing.content.decode()) is allowed
+    assert listing.context["result_count"] == (2 if allowed else 1)
+    formats = {
+        facet["name"]: {o["value"]: o["count"] for o in facet["options"]}
+        for facet in listing.context["facets"]
+    }
+    assert formats["format"]["report"] == (2 if allowed else 1)
+
+    detail = client.get("/knowledge/secret-architecture/")
+    if allowed:
+        assert detail.status_code == 200
+    elif role == "visitor":
+        assert detail.status_code == 302
+        assert detail["Location"].startswith("/accounts/login/")
+    else:
+        assert detail.status_code == 404
+
+    download = client.get(document.url)
+    if allowed:
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
+    else:
+        assert download.status_code in (302, 404)
+        assert not hasattr(download, "streaming_content")
+
+    citation = client.get("/knowledge/secret-architecture/cite.bib")
+    assert citation.status_code == (200 if allowed else 404)
+    listed = client.get("/knowledge/cite.ris?tag=architecture").content.decode()
+    assert (title in listed) is allowed
+
+    feed = client.get("/feeds/resources/").content.decode()
+    assert (title in feed) is allowed
+    tag_feed = client.get("/feeds/resources/tag/architecture/").content.decode()
+    assert (title in tag_feed) is allowed
+
+    home = client.get("/").content.decode()
+    assert (title in home) is allowed
+
+
+def test_pending_members_and_former_members_do_not_see_it(secret, group, client):
+    from tests.factories import MembershipFactory, UserFactory
+    from working_groups.models import Membership
+
+    pending = UserFactory(username="pending")
+    MembershipFactory(user=pending, group=group, status=Membership.Status.PENDING)
+    former = UserFactory(username="former")
+    MembershipFactory(user=former, group=group, status=Membership.Status.LEFT)
+
+    for user in (pending, former):
+        client.force_login(user)
+        assert client.get("/knowledge/secret-architecture/").status_code == 404
+
+
+def test_members_of_a_group_it_is_also_shared_with_see_it(
+    client, group, other_group, outsider
+):
+    from tests.factories import MembershipFactory
+
+    ResourceFactory(
+        slug="shared-secret",
+        parent=group,
+        groups=[other_group],
+        visibility=Visibility.MEMBERS,
+    )
+    MembershipFactory(user=outsider, group=other_group)
+    client.force_login(outsider)
+
+    assert client.get("/knowledge/shared-secret/").status_code == 200
+
+
+def test_public_resources_of_a_private_group_stay_inside_it(client, library, outsider):
+    private = WorkingGroupFactory(title="Closed group", visibility=Visibility.MEMBERS)
+    ResourceFactory(title="Inside a closed group", slug="inside", parent=private)
+
+    client.force_login(outsider)
+
+    assert client.get("/knowledge/inside/").status_code == 404
+    assert "Inside a closed group" not in client.get("/knowledge/").content.decode()
+    assert "Closed group" not in client.get("/knowledge/").content.decode()
+    assert client.get(f"/feeds/resources/group/{private.slug}/").status_code == 404
+
+
+def test_attachments_of_a_submission_are_for_its_submitter_and_moderators(
+    client, group, member, moderator, outsider
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import MembershipFactory, UserFactory
+
+    resource = resource_submit(
+        submitter=member,
+        group=group,
+        title="Awaiting review",
+        summary="Not public yet.",
+        format="report",
+        attachments=[SimpleUploadedFile("draft.pdf", PDF_BYTES)],
+    )
+    url = resource.attachments.get().document.url
+    colleague = UserFactory(username="colleague")
+    MembershipFactory(user=colleague, group=group)
+
+    for user, allowed in [
+        (member, True),
+        (moderator, True),
+        (colleague, False),
+        (outsider, False),
+    ]:
+        client.force_login(user)
+        assert (client.get(url).status_code == 200) is allowed
+    client.logout()
+    assert client.get(url).status_code == 302
