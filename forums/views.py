@@ -146,7 +146,7 @@ def _post_actions(user, post: Post, thread) -> dict:
         "history": post.edited_at is not None
         and (
             permissions.can_moderate_forum(user, thread.forum)
-            or post.author_id == getattr(user, "pk", None)
+            or (user.is_authenticated and post.author_id == user.pk)
         ),
     }
 
