@@ -62,12 +62,14 @@ def user_upsert(*, email: str, display_name: str, password: str, staff: bool = F
 
 
 def root_page_get_or_create() -> Page:
-    """Wagtail's root page (and default locale) are made by its migrations, but a
-    flushed database (transactional tests) has neither."""
+    """Wagtail's root page, root collection and default locale are made by its
+    migrations, but a flushed database (transactional tests) has none of them."""
     from django.conf import settings
-    from wagtail.models import Locale
+    from wagtail.models import Collection, Locale
 
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
