@@ -39,6 +39,7 @@ from wagtail.search import index
 from portal.models import BasePage
 from working_groups.models import Visibility, WorkingGroupPage
 
+from ..admin_forms import ResourcePageForm
 from ..blocks import ResourceStreamBlock
 from ..fields import ChoiceArrayField
 from ..vocabulary import (
@@ -321,6 +322,7 @@ class ResourcePage(BasePage):
         "working_groups.WorkingGroupPage",
     ]
     subpage_types: list = []
+    base_form_class = ResourcePageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction", heading=_("Summary")),

@@ -293,3 +293,50 @@ def test_editors_have_a_resource_listing_and_publishers_in_the_admin(
     assert listing.status_code == 200
     assert "Listed in the admin" in listing.content.decode()
     assert client.get("/admin/snippets/knowledge/organisation/").status_code == 200
+
+
+def test_editors_create_and_edit_resources_in_the_admin(client, staff, library, group):
+    resource = ResourceFactory(parent=group, title="Editable")
+    client.force_login(staff)
+
+    assert client.get(f"/admin/pages/{resource.pk}/edit/").status_code == 200
+    add_url = f"/admin/pages/add/knowledge/resourcepage/{library.pk}/"
+    assert client.get(add_url).status_code == 200
+
+
+def test_the_admin_form_refuses_members_only_resources_without_a_group(library, group):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        streamfield,
+    )
+
+    from knowledge.models import ResourcePage
+
+    form_class = ResourcePage.get_edit_handler().get_form_class()
+    data = nested_form_data(
+        {
+            "title": "Closed notes",
+            "slug": "closed-notes",
+            "introduction": "Notes.",
+            "format": "report",
+            "level": "national",
+            "language": "en",
+            "visibility": "members",
+            "body": streamfield([]),
+            "attachments": inline_formset([]),
+            "comments": inline_formset([]),
+        }
+    )
+
+    site_wide = form_class(
+        data=data, instance=ResourcePage(), parent_page=library, for_user=None
+    )
+    in_group = form_class(
+        data=data, instance=ResourcePage(), parent_page=group, for_user=None
+    )
+
+    site_wide.is_valid()
+    in_group.is_valid()
+    assert "visibility" in site_wide.errors
+    assert "visibility" not in in_group.errors
