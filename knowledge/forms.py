@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from taggit.utils import parse_tags
+from taggit.utils import edit_string_for_tags, parse_tags
 
 from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user
@@ -274,9 +275,10 @@ class ResourceSubmitForm(forms.Form):
         "lesson_contact",
     ]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, existing_attachments: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.existing_attachments = existing_attachments
         groups = WorkingGroupPage.objects.live().order_by("path")
         if user.is_staff:
             self.fields["group"].required = False
@@ -384,6 +386,7 @@ class ResourceSubmitForm(forms.Form):
             )
         has_content = any(
             [
+                self.existing_attachments,
                 cleaned.get("attachments"),
                 cleaned.get("external_url"),
                 cleaned.get("doi"),
@@ -453,3 +456,63 @@ class ModerationDecisionForm(forms.Form):
                 "comment", _("Tell the submitter what to change before rejecting.")
             )
         return cleaned
+
+
+def resource_initial(draft) -> dict:
+    """A resource's values as the sharing form shows them, for resubmission."""
+    paragraphs = []
+    for block in draft.body:
+        if block.block_type == "paragraph":
+            html = str(block.value.source).replace("<br/>", "\n")
+            paragraphs.append(strip_tags(html).strip())
+    initial = {
+        name: getattr(draft, name)
+        for name in [
+            "title",
+            "format",
+            "level",
+            "language",
+            "visibility",
+            "authors",
+            "publication_year",
+            "series",
+            "series_number",
+            "doi",
+            "external_url",
+            "licence",
+            "regions",
+            *ResourceSubmitForm.LESSON_FIELDS,
+        ]
+    }
+    initial.update(
+        {
+            "group": draft.owning_group_id,
+            "summary": draft.introduction,
+            "knowledge_type": draft.knowledge_type,
+            "tags": edit_string_for_tags(list(draft.tags.all())),
+            "organisations": [o.pk for o in draft.organisations.all()],
+            "body_text": "\n\n".join(paragraphs),
+        }
+    )
+    return initial
+
+
+class ResourceResubmitForm(ResourceSubmitForm):
+    """The sharing form, for changes a moderator asked for. The group stays."""
+
+    def __init__(self, *args, resource, **kwargs):
+        self.resource = resource
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        group.disabled = True
+        group.required = False
+        group.queryset = WorkingGroupPage.objects.filter(pk=resource.owning_group_id)
+        group.help_text = _("A resource stays with the group it was shared with.")
+        self.fields["attachments"].help_text = _(
+            "New files are added to those already attached."
+        )
+
+    def resubmit_kwargs(self) -> dict:
+        kwargs = self.submit_kwargs()
+        kwargs.pop("group")
+        return kwargs

@@ -166,4 +166,18 @@ def library_context(
         "is_lessons": lessons,
         "tag": tag,
         "sort_choices": form.fields["sort"].choices,
+        "moderation_pending": _moderation_pending(request.user),
     }
+
+
+def _moderation_pending(user) -> int | None:
+    """How many submissions await this user's decision (None: not a moderator)."""
+    from working_groups.selectors import moderated_group_ids_for_user
+
+    from .selectors import resource_list_pending_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not (user.is_staff or moderated_group_ids_for_user(user=user)):
+        return None
+    return resource_list_pending_for_user(user=user).count()

@@ -340,6 +340,85 @@ def resource_submit(
     return resource
 
 
+RESUBMITTABLE_FIELDS = {
+    "title",
+    "format",
+    "level",
+    "language",
+    "visibility",
+    "authors",
+    "publication_year",
+    "series",
+    "series_number",
+    "doi",
+    "external_url",
+    "licence",
+}
+
+
+@transaction.atomic
+def resource_resubmit(
+    *,
+    submitter,
+    resource: ResourcePage,
+    summary: str,
+    knowledge_type: str | None = None,
+    tags: Iterable[str] = (),
+    lesson: dict | None = None,
+    body_text: str | None = None,
+    attachments: Iterable = (),
+    organisations: Iterable[Organisation] = (),
+    regions: Iterable[str] = (),
+    **fields,
+) -> ResourcePage:
+    """After a moderator asked for changes, the submitter edits their resource
+    and sends it back into the same workflow. New files are added to the old."""
+    state = resource.current_workflow_state
+    if resource.owner_id != getattr(submitter, "pk", None):
+        raise PermissionDenied(_("Only the person who shared it can change it here."))
+    if resource.live or state is None or state.status != state.STATUS_NEEDS_CHANGES:
+        raise ValidationError(
+            _("This resource can be changed here only after moderators ask for it.")
+        )
+    unknown = set(fields) - RESUBMITTABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if fields.get("visibility") == Visibility.MEMBERS and not resource.owning_group_id:
+        raise ValidationError(
+            {"visibility": _("Members-only resources need a working group.")}
+        )
+    draft = resource.get_latest_revision_as_object()
+    for name, value in fields.items():
+        setattr(draft, name, value.strip() if isinstance(value, str) else value)
+    draft.draft_title = draft.title
+    draft.introduction = summary.strip()
+    draft.knowledge_type = knowledge_type or ""
+    for name, value in _lesson_fields(lesson).items():
+        setattr(draft, name, value)
+    if body_text is not None:
+        draft.body = text_to_paragraphs(body_text)
+    draft.tags.set([tag.strip() for tag in tags if tag and tag.strip()])
+    draft.organisations = list(organisations)
+    draft.regions = list(regions)
+    Document = get_document_model()
+    position = len(draft.attachments.all())
+    for offset, item in enumerate(attachments):
+        document = (
+            item
+            if isinstance(item, Document)
+            else attachment_document_create(upload=item, uploaded_by=submitter)
+        )
+        draft.attachments.add(
+            ResourceAttachment(document=document, sort_order=position + offset)
+        )
+    # Never published: the page's own row may hold the draft, so that its
+    # attachments are known (and protected) like the first submission's.
+    draft.save()
+    draft.save_revision(user=submitter, log_action=True)
+    state.resume(user=submitter)
+    return ResourcePage.objects.get(pk=resource.pk)
+
+
 @transaction.atomic
 def resource_moderate(
     *, resource: ResourcePage, moderator, approve: bool, comment: str = ""

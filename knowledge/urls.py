@@ -19,6 +19,11 @@ urlpatterns = [
         name="moderation_decide",
     ),
     path("knowledge/my-submissions/", views.my_submissions, name="my_submissions"),
+    path(
+        "knowledge/my-submissions/<int:page_id>/edit/",
+        views.submission_edit,
+        name="submission_edit",
+    ),
     path("knowledge/tags/", views.tag_index, name="tag_index"),
     path("knowledge/tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     re_path(

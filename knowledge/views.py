@@ -10,11 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
+from wagtail.models import WorkflowState
 
 from working_groups.selectors import moderated_group_ids_for_user
 
 from .citations import bibtex, ris
-from .forms import ModerationDecisionForm, ResourceSubmitForm
+from .forms import (
+    ModerationDecisionForm,
+    ResourceResubmitForm,
+    ResourceSubmitForm,
+    resource_initial,
+)
 from .library import library_context
 from .models import ResourcePage
 from .permissions import can_moderate_resource, can_submit_resource
@@ -27,7 +33,12 @@ from .selectors import (
     resource_search,
     tag_list_with_counts,
 )
-from .services import resource_feature, resource_moderate, resource_submit
+from .services import (
+    resource_feature,
+    resource_moderate,
+    resource_resubmit,
+    resource_submit,
+)
 
 CITATION_FORMATS = {
     "bib": ("application/x-bibtex; charset=utf-8", bibtex),
@@ -84,14 +95,7 @@ def resource_submit_view(request):
         try:
             resource = resource_submit(submitter=request.user, **form.submit_kwargs())
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    target = field if field in form.fields else None
-                    for message in errors:
-                        form.add_error(target, message)
-            else:
-                for message in error.messages:
-                    form.add_error(None, message)
+            _apply_service_errors(form, error)
         except PermissionDenied:
             form.add_error("group", _("You can only share with groups you belong to."))
         else:
@@ -108,6 +112,68 @@ def resource_submit_view(request):
         request,
         "knowledge/resource_submit.html",
         {"form": form, "had_files": bool(request.FILES)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def submission_edit(request, page_id):
+    """Change a submission the moderators sent back, and resubmit it."""
+    resource = get_object_or_404(ResourcePage, pk=page_id, owner=request.user)
+    state = resource.current_workflow_state
+    if (
+        resource.live
+        or state is None
+        or state.status != WorkflowState.STATUS_NEEDS_CHANGES
+    ):
+        messages.info(request, _("This submission is not waiting for your changes."))
+        return redirect("knowledge:my_submissions")
+    draft = resource.get_latest_revision_as_object()
+    existing = list(draft.attachments.all())
+    form = ResourceResubmitForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        resource=resource,
+        initial=resource_initial(draft),
+        existing_attachments=len(existing),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource_resubmit(
+                submitter=request.user, resource=resource, **form.resubmit_kwargs()
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” was sent back to the moderators.")
+                % {"title": form.cleaned_data["title"]},
+            )
+            return redirect("knowledge:my_submissions")
+    task_state = state.current_task_state
+    return render(
+        request,
+        "knowledge/resource_submit.html",
+        {
+            "form": form,
+            "resource": resource,
+            "existing_attachments": existing,
+            "moderator_comment": task_state.comment if task_state else "",
+            "had_files": bool(request.FILES),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -340,3 +340,54 @@ def test_the_admin_form_refuses_members_only_resources_without_a_group(library, 
     in_group.is_valid()
     assert "visibility" in site_wide.errors
     assert "visibility" not in in_group.errors
+
+
+def test_the_submitter_changes_and_resubmits_after_changes_are_requested(
+    client, pending, member, moderator, django_capture_on_commit_callbacks
+):
+    from knowledge.services import resource_moderate
+
+    edit_url = f"/knowledge/my-submissions/{pending.pk}/edit/"
+    client.force_login(member)
+    assert client.get(edit_url)["Location"] == "/knowledge/my-submissions/"
+    resource_moderate(
+        resource=pending, moderator=moderator, approve=False, comment="Add a year."
+    )
+
+    submissions = client.get("/knowledge/my-submissions/").content.decode()
+    assert edit_url in submissions
+    form = client.get(edit_url)
+    assert "Add a year." in form.content.decode()
+    data = {
+        key: value
+        for key, value in form.context["form"].initial.items()
+        if value not in (None, [])
+    }
+    data.update(
+        {"publication_year": "2023", "title": "Pending checklist, 2023 edition"}
+    )
+    data["organisations"] = []
+    response = client.post(edit_url, {**data, "attachments": [pdf("second.pdf")]})
+
+    assert response.status_code == 302, response.context["form"].errors
+    pending.refresh_from_db()
+    assert pending.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert pending.attachments.count() == 2
+    client.force_login(moderator)
+    queue = client.get("/knowledge/moderation/").content.decode()
+    assert "Pending checklist, 2023 edition" in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        resource_moderate(resource=pending, moderator=moderator, approve=True)
+    pending.refresh_from_db()
+    assert pending.live
+    assert pending.publication_year == 2023
+    assert pending.title == "Pending checklist, 2023 edition"
+
+
+def test_nobody_else_can_change_a_submission(client, pending, moderator, outsider):
+    for user in (moderator, outsider):
+        client.force_login(user)
+        assert (
+            client.get(f"/knowledge/my-submissions/{pending.pk}/edit/").status_code
+            == 404
+        )
