@@ -7,6 +7,7 @@ resources live below the index. Either way its public URL is /knowledge/<slug>/.
 
 import re
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -539,6 +540,14 @@ class ResourcePage(BasePage):
         if self.path:
             self.owning_group_id = self.owning_group_from_tree()
         return super().save(*args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        """Sitemaps are public: only what a visitor may see is listed."""
+        from ..permissions import can_view_resource
+
+        if not can_view_resource(AnonymousUser(), self):
+            return []
+        return super().get_sitemap_urls(request=request)
 
     # -- Serving -----------------------------------------------------------
 

@@ -162,3 +162,15 @@ def test_attachments_of_a_submission_are_for_its_submitter_and_moderators(
         assert (client.get(url).status_code == 200) is allowed
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_sitemaps_list_only_public_resources(secret):
+    from knowledge.models import ResourcePage
+
+    resource, _document = secret
+    public = ResourcePage.objects.get(title="Public architecture note")
+
+    assert resource.get_sitemap_urls() == []
+    assert public.get_sitemap_urls()[0]["location"].endswith(
+        "/knowledge/public-architecture-note/"
+    )
