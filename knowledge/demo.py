@@ -529,7 +529,7 @@ def demo_document(title: str, kind: str, owner):
     return document
 
 
-def resource_create(data: dict, *, parent, owner, organisations, published_at):
+def resource_create(data: dict, *, parent, owner, organisations):
     lesson = data.get("lesson") or {}
     resource = ResourcePage(
         title=data["title"],
@@ -569,10 +569,6 @@ def resource_create(data: dict, *, parent, owner, organisations, published_at):
         resource.attachments = [ResourceAttachment(document=document)]
     parent.add_child(instance=resource)
     resource.save_revision(user=owner).publish(user=owner)
-    # Spread the demo over time, so "recently added" means something.
-    ResourcePage.objects.filter(pk=resource.pk).update(
-        first_published_at=published_at, last_published_at=published_at
-    )
     return resource
 
 
@@ -596,9 +592,8 @@ def load(context: DemoContext) -> None:
             organisations[key].website = website
             organisations[key].save(update_fields=["website"])
 
-    now = datetime.datetime.now(tz=datetime.UTC)
     created = 0
-    for position, data in enumerate(RESOURCES):
+    for data in RESOURCES:
         slug = data.get("slug") or slugify(data["title"])[:80]
         if ResourcePage.objects.filter(slug=slug).exists():
             continue
@@ -611,7 +606,6 @@ def load(context: DemoContext) -> None:
             parent=parent,
             owner=admin,
             organisations=organisations,
-            published_at=now - datetime.timedelta(days=3 * (len(RESOURCES) - position)),
         )
         created += 1
 
