@@ -165,3 +165,15 @@ def test_moderators_feature_resources(group, member, moderator):
     assert resource_list_for_group(user=member, group=group, featured=True) == [
         resource
     ]
+
+
+def test_other_pages_keep_wagtails_own_approval_email(group, member, moderator):
+    """The library replaces Wagtail's outcome email for resources only."""
+    group.save_revision(user=member)
+    state = group.get_workflow().start(group, member)
+    mail.outbox.clear()
+
+    state.current_task_state.specific.approve(user=moderator)
+
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert f'The page "{group.title}" has been approved' in mail.outbox[0].subject
