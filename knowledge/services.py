@@ -513,7 +513,7 @@ def _imported_values(data: dict) -> dict:
         "publication_date": data.get("publication_date"),
         "authors": "\n".join(
             name.strip()
-            for name in re_split_authors(data.get("authors", ""))
+            for name in split_authors(data.get("authors", ""))
             if name.strip()
         ),
         "series": data.get("series", ""),
@@ -527,7 +527,7 @@ def _imported_values(data: dict) -> dict:
     }
 
 
-def re_split_authors(value: str) -> list[str]:
+def split_authors(value: str) -> list[str]:
     """Authors come one per line, or separated by semicolons."""
     return [part for line in value.splitlines() for part in line.split(";")]
 
@@ -550,7 +550,7 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
     values = _imported_values(data)
     organisations = [
         organisation_get_or_create(name=name)
-        for name in re_split_organisations(data.get("organisations", ""))
+        for name in split_names(data.get("organisations", ""))
     ]
     tags = [tag.strip() for tag in data.get("tags", "").split(";") if tag.strip()]
     existing = resource_find_existing(doi=values["doi"], url=values["external_url"])
@@ -588,5 +588,5 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
     return "updated"
 
 
-def re_split_organisations(value: str) -> list[str]:
+def split_names(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "resource with the same DOI (else the same link) exists, updated. Rows "
         "with errors are reported with their line number and skipped; the others "
         "are imported. CSV columns: " + ", ".join(CSV_COLUMNS) + " (lists are "
-        "separated by semicolons)."
+        "separated by semicolons; a new resource goes below its group's page, an "
+        "updated one stays where it is)."
     )
 
     def add_arguments(self, parser):
