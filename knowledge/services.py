@@ -115,6 +115,8 @@ def attachment_validate(upload) -> None:
 
 def library_collection_get_or_create() -> Collection:
     root = Collection.get_first_root_node()
+    if root is None:  # a flushed database has no root collection
+        root = Collection.add_root(name="Root")
     existing = root.get_children().filter(name=LIBRARY_COLLECTION_NAME).first()
     if existing is not None:
         return existing
