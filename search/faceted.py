@@ -416,10 +416,22 @@ class SearchResults:
     corrected_text: str | None = None  # results shown for this text instead
     engine: str = "database"
     degraded: bool = False
+    # Broad queries on the database backend: an estimated total, facet counts
+    # scaled from the newest matches, and only the first ``browsable`` hits.
+    total_approximate: bool = False
+    facets_approximate: bool = False
+    browsable: int | None = None
+
+    @property
+    def reachable(self) -> int:
+        limits = [self.total, MAX_RESULT_WINDOW]
+        if self.browsable is not None:
+            limits.append(self.browsable)
+        return min(limits)
 
     @property
     def has_next(self) -> bool:
-        return self.query.offset + len(self.hits) < min(self.total, MAX_RESULT_WINDOW)
+        return self.query.offset + len(self.hits) < self.reachable
 
     @property
     def facet_list(self) -> list[FacetResult]:

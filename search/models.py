@@ -43,6 +43,9 @@ class IndexedDocument(models.Model):
     cjk_title = models.TextField(blank=True)
     cjk_text = models.TextField(blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, tags and summary only: small, so broad queries can find their best
+    # candidates without reading every matching body (see backends/database.py).
+    head_vector = SearchVectorField(null=True, editable=False)
     title_folded = models.TextField(blank=True, editable=False)
     first_indexed_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,14 +56,29 @@ class IndexedDocument(models.Model):
         verbose_name_plural = _("search documents")
         indexes = [
             GinIndex(fields=["search_vector"], name="search_doc_vector_gin"),
+            GinIndex(fields=["head_vector"], name="search_doc_head_gin"),
             GinIndex(
                 OpClass("title_folded", name="gin_trgm_ops"),
                 name="search_doc_title_trgm",
             ),
             GinIndex(fields=["tags"], name="search_doc_tags_gin"),
             models.Index(fields=["source", "object_id"], name="search_doc_source"),
-            models.Index(fields=["-date"], name="search_doc_date"),
+            # Newest first, undated last: the order of browsing and of the
+            # candidate window of broad queries.
+            models.Index(
+                models.F("date").desc(nulls_last=True), name="search_doc_date_desc"
+            ),
             models.Index(fields=["first_indexed_at"], name="search_doc_first_indexed"),
+            # Facet filters: bitmap-ANDed with the text match, so a filtered
+            # query never reads the rows of other kinds, formats, groups...
+            models.Index(fields=["kind"], name="search_doc_kind"),
+            models.Index(fields=["knowledge_type"], name="search_doc_knowledge_type"),
+            models.Index(fields=["format"], name="search_doc_format"),
+            models.Index(fields=["level"], name="search_doc_level"),
+            models.Index(fields=["language"], name="search_doc_language"),
+            models.Index(fields=["year"], name="search_doc_year"),
+            GinIndex(fields=["working_groups"], name="search_doc_groups_gin"),
+            GinIndex(fields=["regions"], name="search_doc_regions_gin"),
         ]
 
     def __str__(self):

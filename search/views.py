@@ -42,7 +42,7 @@ class _ResultSpan:
     Django's Paginator (and components/pagination.html) page a search."""
 
     def __init__(self, total: int, offset: int, hits: list):
-        self.total = min(total, MAX_RESULT_WINDOW)
+        self.total = min(total, MAX_RESULT_WINDOW)  # already capped by reachable
         self.offset = offset
         self.hits = hits
 
@@ -92,7 +92,7 @@ def search_page(request):
         return _private(response)
     results = outcome.results
     paginator = Paginator(
-        _ResultSpan(results.total, query.offset, results.hits), query.per_page
+        _ResultSpan(results.reachable, query.offset, results.hits), query.per_page
     )
     context.update(
         results=results,
@@ -183,6 +183,8 @@ def search_api(request):
         "filters": {k: list(v) for k, v in query.filters.items()},
         "sort": query.effective_sort,
         "total": results.total,
+        "total_approximate": results.total_approximate,
+        "facets_approximate": results.facets_approximate,
         "page": query.page,
         "per_page": query.per_page,
         "next": page_url(query.page + 1) if results.has_next else None,

@@ -104,7 +104,7 @@ def test_overlong_query_is_shortened_on_the_page_and_refused_by_the_api(
 def test_results_page_highlights_hits_and_counts_facets(
     client, corpus, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("search"), {"q": "data collection"})
 
     content = response.content.decode()

@@ -1,0 +1,551 @@
+#!/usr/bin/env python
+"""Search benchmark (not a test).
+
+Generates a realistic corpus of N search documents (EMIS vocabulary, six
+languages, every kind and facet, some members-only), indexes it into each
+available backend — PostgreSQL (database) and OpenSearch through osmem-server
+(plus Elasticsearch when ELASTICSEARCH_URL is set) — and prints indexing
+throughput and p50/p95/p99 latency of a fixed query mix (single word, phrase,
+facet-filtered, typo, no hits) with facets and highlighting on.
+
+    python bench/search.py                 # 10,000 documents
+    python bench/search.py --docs 100000   # the README figures
+    make bench BENCH_ARGS="--docs 100000"
+
+It uses its own database (portal_bench), never the development data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search_settings")
+
+TOPICS = {
+    "en": [
+        "data governance",
+        "school census",
+        "teacher management",
+        "interoperability",
+        "learning assessment",
+        "data quality",
+        "open standards",
+        "mobile data collection",
+        "education financing",
+        "school grants",
+        "capacity development",
+        "data use",
+        "student records",
+        "dashboards",
+        "indicators",
+        "peer learning",
+        "data protection",
+    ],
+    "fr": [
+        "gouvernance des données",
+        "recensement scolaire",
+        "gestion des enseignants",
+        "qualité des données",
+        "financement de l'éducation",
+        "écoles primaires",
+        "évaluation des apprentissages",
+        "statistiques scolaires",
+    ],
+    "es": [
+        "gobernanza de datos",
+        "censo escolar",
+        "gestión docente",
+        "calidad de datos",
+        "escuelas rurales",
+        "financiamiento educativo",
+        "estadísticas educativas",
+    ],
+    "ru": [
+        "управление данными",
+        "школьная перепись",
+        "качество данных",
+        "учителя и школы",
+        "образовательная статистика",
+    ],
+    "ar": [
+        "حوكمة البيانات",
+        "التعداد المدرسي",
+        "جودة البيانات",
+        "إدارة المعلمين",
+        "المدارس الابتدائية",
+    ],
+    "zh": ["教育管理信息系统", "数据治理", "学校普查", "数据质量", "教师管理"],
+}
+NOUNS = {
+    "en": [
+        "lessons learned",
+        "guide",
+        "report",
+        "toolkit",
+        "case study",
+        "review",
+        "framework",
+        "handbook",
+        "story",
+        "webinar",
+        "policy brief",
+    ],
+    "fr": ["leçons apprises", "guide", "rapport", "étude de cas", "cadre"],
+    "es": ["lecciones aprendidas", "guía", "informe", "estudio de caso", "marco"],
+    "ru": ["уроки", "руководство", "доклад", "обзор"],
+    "ar": ["الدروس المستفادة", "دليل", "تقرير", "دراسة حالة"],
+    "zh": ["经验教训", "指南", "报告", "案例研究"],
+}
+PLACES = [
+    "Kenya",
+    "Senegal",
+    "Nepal",
+    "Peru",
+    "Jordan",
+    "Uzbekistan",
+    "Malawi",
+    "Bangladesh",
+    "Colombia",
+    "Morocco",
+    "Rwanda",
+    "Viet Nam",
+    "Ghana",
+    "Chile",
+]
+# Body text: words drawn with Zipf weights (the n-th word ~ 1/n) from a
+# vocabulary per language, so a few words are in most documents and most words
+# in few, as in real text. Query words sit at realistic ranks.
+VOCABULARY = {
+    "en": (
+        "data school schools ministry education system district teachers students "
+        "national information management report collection quality officers census "
+        "learning training indicators survey country countries development planning "
+        "budget enrolment attendance records dashboard dashboards analysis policy "
+        "government staff region regional capacity support process processes tools "
+        "software platform platforms reporting statistics statistical annual "
+        "monitoring evaluation review implementation design standards standard "
+        "framework assessment performance results users user access sharing "
+        "partners partner donors funding finance financing costs procurement "
+        "hosting servers cloud connectivity internet mobile tablets phones paper "
+        "forms digital digitisation interoperability integration exchange api "
+        "identifiers registry registries unique identifier validation cleaning "
+        "errors duplicates coverage timeliness accuracy completeness governance "
+        "privacy protection security consent legal law regulation decree mandate "
+        "ownership roles responsibilities coordination committee steering "
+        "stakeholders communities parents head teachers principals inspectors "
+        "inspection supervision curriculum textbooks exams examinations scores "
+        "literacy numeracy early childhood primary secondary tertiary vocational "
+        "girls gender equity inclusion disability refugees displacement crisis "
+        "emergency pandemic closures remote radio television dropout retention "
+        "transition completion repetition pupils classrooms infrastructure "
+        "electricity water sanitation meals grants allocation formula payroll "
+        "salaries deployment recruitment rural urban remote islands mentoring "
+        "mentorship coaching workshop webinar conference peer exchange visit "
+        "lessons learned story stories experience challenge solution outcome "
+        "recommendation pilot scale scaling sustainability maintenance vendor "
+        "contract escrow source open license licensing cost benefit value "
+        "visualisation maps geospatial mapping gis coordinates household sample "
+        "projection projections demographic population microplanning archive"
+    ).split(),
+    "fr": (
+        "données école écoles ministère éducation système district enseignants "
+        "élèves national information gestion rapport collecte qualité recensement "
+        "apprentissage formation indicateurs enquête pays planification budget "
+        "effectifs tableaux bord analyse politique gouvernement région capacités "
+        "outils plateforme statistiques annuel suivi évaluation cadre partenaires "
+        "financement coûts numérique interopérabilité gouvernance protection "
+        "inspecteurs examens primaire secondaire filles équité leçons apprises"
+    ).split(),
+    "es": (
+        "datos escuela escuelas ministerio educación sistema distrito docentes "
+        "estudiantes nacional información gestión informe recolección calidad censo "
+        "aprendizaje formación indicadores encuesta país planificación presupuesto "
+        "matrícula tableros análisis política gobierno región capacidades "
+        "herramientas plataforma estadísticas anual monitoreo evaluación marco "
+        "socios financiamiento costos digital interoperabilidad gobernanza rurales "
+        "maestras lecciones aprendidas"
+    ).split(),
+    "ru": (
+        "данные школа школы министерство образование система район учителя "
+        "учащиеся национальный информация управление доклад сбор качество перепись "
+        "обучение показатели опрос страна планирование бюджет анализ политика "
+        "регион инструменты платформа статистика мониторинг оценка уроки"
+    ).split(),
+    "ar": (
+        "البيانات المدرسة المدارس الوزارة التعليم النظام المنطقة المعلمين الطلاب "
+        "الوطني المعلومات الإدارة التقرير الجمع الجودة التعداد التعلم التدريب "
+        "المؤشرات المسح البلد التخطيط الميزانية التحليل السياسة الدروس المستفادة"
+    ).split(),
+    "zh": [
+        "数据",
+        "学校",
+        "教育部",
+        "教育",
+        "系统",
+        "地区",
+        "教师",
+        "学生",
+        "国家",
+        "信息",
+        "管理",
+        "报告",
+        "收集",
+        "质量",
+        "普查",
+        "学习",
+        "培训",
+        "指标",
+        "调查",
+        "规划",
+        "预算",
+        "入学",
+        "分析",
+        "政策",
+        "治理",
+        "经验教训",
+    ],
+}
+LANGUAGE_WEIGHTS = [("en", 60), ("fr", 14), ("es", 10), ("ru", 6), ("ar", 5), ("zh", 5)]
+KIND_WEIGHTS = [
+    ("resource", 50),
+    ("post", 25),
+    ("thread", 12),
+    ("event", 9),
+    ("group", 4),
+]
+FORMATS = [
+    "report",
+    "book",
+    "article",
+    "dataset",
+    "training",
+    "conference-paper",
+    "webinar",
+    "policy",
+    "case-study",
+    "lesson-learned",
+    "story",
+    "mentorship",
+    "tool",
+]
+TACIT = {"lesson-learned", "story", "mentorship"}
+LEVELS = ["international", "regional", "national", "all-levels"]
+REGIONS = [
+    "global",
+    "africa",
+    "arab-states",
+    "asia-pacific",
+    "europe-north-america",
+    "latin-america-caribbean",
+]
+TAGS = [
+    "data governance",
+    "interoperability",
+    "school census",
+    "open source",
+    "capacity development",
+    "data quality",
+    "financing",
+    "mobile data collection",
+    "indicators",
+    "teacher management",
+    "dashboards",
+    "sdg 4",
+    "peer learning",
+    "data protection",
+    "procurement",
+    "learning assessment",
+]
+GROUPS = [101, 102, 103]
+
+# (category, text, filters, signed-in member of group 101?)
+QUERY_MIX = [
+    ("single word", "data", {}, False),  # in most documents, as in real EMIS text
+    ("single word", "interoperability", {}, True),
+    ("single word", "payroll", {}, False),
+    ("single word", "écoles", {}, False),
+    ("single word", "mentorship", {}, True),
+    ("words", "teacher deployment rural", {}, False),
+    ("words", "school census digitisation", {}, True),
+    ("words", "gender equity secondary", {}, False),
+    ("phrase", '"school census"', {}, False),
+    ("phrase", '"lessons learned" -vendor', {}, True),
+    ("phrase", '"data governance"', {}, False),
+    (
+        "facet-filtered",
+        "data",
+        {"kind": ["resource"], "knowledge_type": ["tacit"]},
+        False,
+    ),
+    (
+        "facet-filtered",
+        "lessons learned",
+        {"format": ["case-study", "report"], "level": ["national"]},
+        True,
+    ),
+    (
+        "facet-filtered",
+        "guide",
+        {"year": ["2020", "2021"], "region": ["africa"]},
+        False,
+    ),
+    ("facet-filtered", "budget", {"tag": ["financing"], "group": ["101"]}, True),
+    ("typo", "lesons lerned", {}, False),
+    ("typo", "interoperabilty", {}, True),
+    ("typo", "procurment", {}, False),
+    ("no hits", "xylophone quantum", {}, False),
+    ("no hits", "zzqqxx", {}, True),
+]
+
+
+ZIPF = {
+    language: [1 / rank for rank in range(1, len(words) + 1)]
+    for language, words in VOCABULARY.items()
+}
+
+
+def weighted(rng, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def make_corpus(count: int, seed: int = 42):
+    from search.documents import SearchDocument
+
+    rng = random.Random(seed)
+    start = datetime(2005, 1, 1, tzinfo=UTC)
+    for n in range(1, count + 1):
+        language = weighted(rng, LANGUAGE_WEIGHTS)
+        kind = weighted(rng, KIND_WEIGHTS)
+        topic = rng.choice(TOPICS[language])
+        noun = rng.choice(NOUNS[language])
+        place = rng.choice(PLACES)
+        title = f"{topic.capitalize()}: {noun} ({place} {n})"
+        vocabulary = VOCABULARY[language]
+        weights = ZIPF[language]
+        sep = "" if language == "zh" else " "
+        sentences = []
+        for _ in range(rng.randint(6, 14)):
+            words = rng.choices(vocabulary, weights, k=rng.randint(8, 16))
+            words.insert(rng.randrange(len(words)), topic)
+            sentences.append(sep.join(words).capitalize() + ".")
+        body = " ".join(sentences)
+        summary = f"{topic.capitalize()} {noun} from {place}. {sentences[0]}"
+        date = start + timedelta(days=rng.randrange(0, 7300), hours=rng.randrange(24))
+        private = rng.random() < 0.15
+        groups = rng.sample(GROUPS, rng.randint(0, 2))
+        if private and not groups:
+            groups = [rng.choice(GROUPS)]
+        fmt = rng.choice(FORMATS) if kind == "resource" else ""
+        yield SearchDocument(
+            source=f"bench.{kind}",
+            object_id=n,
+            kind=kind,
+            title=title,
+            url=f"/bench/{kind}/{n}/",
+            summary=summary,
+            body=body,
+            tags=rng.sample(TAGS, rng.randint(0, 4)),
+            language=language,
+            date=date,
+            is_public=not private,
+            group_ids=groups if private else [],
+            knowledge_type=("tacit" if fmt in TACIT else "explicit") if fmt else "",
+            format=fmt,
+            level=rng.choice(LEVELS) if kind == "resource" else "",
+            working_groups=groups,
+            year=date.year,
+            regions=rng.sample(REGIONS, rng.randint(0, 2))
+            if kind == "resource"
+            else [],
+        )
+
+
+def out(*parts, flush=False):
+    """The benchmark's report goes to stdout (a script, not library code)."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    if flush:
+        sys.stdout.flush()
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_queries(backend, rounds: int):
+    from search.faceted import SearchQuery
+    from search.permissions import PUBLIC_SCOPE, SearchScope
+
+    member = SearchScope(group_ids=frozenset({GROUPS[0]}))
+    timings: dict[str, list[float]] = {}
+    totals = {}
+    for warmup in (True, False):
+        for _ in range(1 if warmup else rounds):
+            for category, text, filters, signed_in in QUERY_MIX:
+                query = SearchQuery(
+                    text=text, filters={k: tuple(v) for k, v in filters.items()}
+                )
+                started = time.perf_counter()
+                results = backend.search(query, member if signed_in else PUBLIC_SCOPE)
+                elapsed = (time.perf_counter() - started) * 1000
+                if not warmup:
+                    timings.setdefault(category, []).append(elapsed)
+                    timings.setdefault("all", []).append(elapsed)
+                    totals[text] = results.total
+    suggest = []
+    for _ in range(rounds):
+        for prefix in ("data g", "lesso", "intero", "écol", "sch"):
+            started = time.perf_counter()
+            backend.suggest(prefix, PUBLIC_SCOPE)
+            suggest.append((time.perf_counter() - started) * 1000)
+    timings["autocomplete"] = suggest
+    return timings, totals
+
+
+def bench_backend(name, backend, documents, rounds):
+    backend.clear()  # a full build from scratch, not an update of the last run
+    started = time.perf_counter()
+    result = backend.reindex(iter(documents), batch_size=1000)
+    seconds = time.perf_counter() - started
+    timings, totals = run_queries(backend, rounds)
+    return {
+        "name": name,
+        "indexed": result.indexed,
+        "seconds": seconds,
+        "rate": result.indexed / seconds if seconds else 0,
+        "timings": timings,
+        "totals": totals,
+    }
+
+
+def print_report(reports, count, rounds):
+    out()
+    out(
+        f"Search benchmark: {count:,} documents, {rounds} rounds of "
+        f"{len(QUERY_MIX)} queries (facets and highlighting on)"
+    )
+    out()
+    header = f"{'backend':<22}{'reindex':>10}{'docs/s':>9}  {'queries':<16}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    out(header)
+    out("-" * len(header))
+    for report in reports:
+        first = True
+        order = [
+            "all",
+            "single word",
+            "phrase",
+            "facet-filtered",
+            "typo",
+            "no hits",
+            "autocomplete",
+        ]
+        for category in order:
+            values = report["timings"].get(category)
+            if not values:
+                continue
+            prefix = (
+                f"{report['name']:<22}{report['seconds']:>9.1f}s{report['rate']:>9.0f}  "
+                if first
+                else " " * 42
+            )
+            out(
+                f"{prefix}{category:<16}{percentile(values, 0.5):>8.1f}"
+                f"{percentile(values, 0.95):>8.1f}{percentile(values, 0.99):>8.1f}"
+            )
+            first = False
+    out()
+    for report in reports:
+        out(
+            f"hits per query ({report['name']}): "
+            + ", ".join(f"{text!r}={total}" for text, total in report["totals"].items())
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument(
+        "--rounds", type=int, default=20, help="passes over the query mix"
+    )
+    parser.add_argument(
+        "--backends",
+        default="database,opensearch,elasticsearch",
+        help="comma-separated: database, opensearch (osmem), elasticsearch (ELASTICSEARCH_URL)",
+    )
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    out("Preparing the benchmark database (portal_bench)…", flush=True)
+    call_command("migrate", verbosity=0)
+
+    started = time.perf_counter()
+    documents = list(make_corpus(args.docs))
+    out(
+        f"Generated {len(documents):,} documents in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+
+    wanted = [name.strip() for name in args.backends.split(",") if name.strip()]
+    reports = []
+    if "database" in wanted:
+        from search.backends.database import DatabaseSearchBackend
+
+        out("Indexing into PostgreSQL…", flush=True)
+        reports.append(
+            bench_backend(
+                "database (PostgreSQL)",
+                DatabaseSearchBackend("database"),
+                documents,
+                args.rounds,
+            )
+        )
+    if "opensearch" in wanted:
+        from osmem_server import OsmemServer
+
+        from search.backends.elasticsearch import OpenSearchSearchBackend
+
+        out("Indexing into OpenSearch (osmem-server)…", flush=True)
+        with OsmemServer.start(japanese=False) as server:
+            backend = OpenSearchSearchBackend(
+                "opensearch",
+                url=server.url,
+                index_prefix="bench",
+                timeout=30,
+                bulk_timeout=300,
+            )
+            reports.append(
+                bench_backend("opensearch (osmem)", backend, documents, args.rounds)
+            )
+            backend.close()
+    if "elasticsearch" in wanted and os.environ.get("ELASTICSEARCH_URL"):
+        from search.backends.elasticsearch import ElasticsearchSearchBackend
+
+        out("Indexing into Elasticsearch…", flush=True)
+        backend = ElasticsearchSearchBackend(
+            "elasticsearch",
+            url=os.environ["ELASTICSEARCH_URL"],
+            index_prefix="bench",
+            timeout=30,
+            bulk_timeout=300,
+        )
+        reports.append(bench_backend("elasticsearch", backend, documents, args.rounds))
+        backend.clear()
+    print_report(reports, len(documents), args.rounds)
+
+
+if __name__ == "__main__":
+    main()

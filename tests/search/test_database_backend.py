@@ -1,0 +1,107 @@
+"""The database backend bounds the work of broad queries (like Elasticsearch's
+total-hits tracking): exact up to a limit, a ranked candidate window beyond."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from search.backends.database import DatabaseSearchBackend
+from search.faceted import SearchQuery
+from search.permissions import PUBLIC_SCOPE
+
+from .conftest import make_document
+
+pytestmark = pytest.mark.search
+
+
+@pytest.fixture
+def small_limits(db):
+    return DatabaseSearchBackend(
+        "database", exact_limit=5, broad_limit=12, sample_size=4
+    )
+
+
+def census_corpus(backend, count):
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    backend.bulk(
+        [
+            make_document(
+                title=f"Quarterly bulletin {n}",
+                body="Notes on the census and other things.",
+                format="report" if n % 2 else "dataset",
+                date=start + timedelta(days=n),
+            )
+            for n in range(count)
+        ]
+        + [
+            make_document(
+                title="Census handbook",
+                format="book",
+                date=datetime(2001, 1, 1, tzinfo=UTC),
+            )
+        ]
+    )
+
+
+def test_small_result_sets_are_exact(small_limits):
+    census_corpus(small_limits, 3)
+
+    results = small_limits.search(SearchQuery(text="census"), PUBLIC_SCOPE)
+
+    assert results.total == 4
+    assert not results.total_approximate and not results.facets_approximate
+    assert results.hits[0].title == "Census handbook"  # title beats body
+
+
+def test_medium_result_sets_count_exactly_and_estimate_facets(small_limits):
+    census_corpus(small_limits, 9)
+
+    results = small_limits.search(SearchQuery(text="census"), PUBLIC_SCOPE)
+
+    assert results.total == 10
+    assert not results.total_approximate
+    assert results.facets_approximate
+    # The old title match is not among the newest matches, but the head
+    # (title, tags, summary) candidates bring it in, and it ranks first.
+    assert results.hits[0].title == "Census handbook"
+
+
+def test_broad_result_sets_estimate_the_total_and_bound_paging(small_limits):
+    census_corpus(small_limits, 30)
+
+    results = small_limits.search(SearchQuery(text="census", per_page=3), PUBLIC_SCOPE)
+    far = small_limits.search(
+        SearchQuery(text="census", per_page=3, page=2), PUBLIC_SCOPE
+    )
+
+    assert results.total_approximate and results.facets_approximate
+    assert results.total >= 13
+    assert results.hits[0].title == "Census handbook"
+    assert results.browsable == 4
+    assert results.has_next
+    assert len(far.hits) in (1, 2, 3) and not far.has_next
+    assert {h.key for h in results.hits}.isdisjoint({h.key for h in far.hits})
+    formats = {b.value for b in results.facets["format"].buckets}
+    assert formats <= {"report", "dataset", "book"} and formats
+
+
+def test_the_page_says_when_counts_are_estimated(client, db, settings):
+    settings.PORTAL_SEARCH_BACKENDS = {
+        **settings.PORTAL_SEARCH_BACKENDS,
+        "database": {
+            "BACKEND": "search.backends.database.DatabaseSearchBackend",
+            "EXACT_LIMIT": 5,
+            "BROAD_LIMIT": 12,
+            "SAMPLE_SIZE": 4,
+        },
+    }
+    census_corpus(DatabaseSearchBackend("database"), 30)
+
+    content = client.get(reverse("search"), {"q": "census"}).content.decode()
+    api = client.get(reverse("search_api"), {"q": "census"}).json()
+
+    assert "About " in content and "results for “census”" in content
+    assert "counts are estimated" in content
+    assert "≈" in content
+    assert api["total_approximate"] is True and api["facets_approximate"] is True
