@@ -417,28 +417,32 @@ class DatabaseSearchBackend(SearchBackend):
         return cursor.fetchone()[0]
 
     @staticmethod
-    def _estimate(cursor, match: _Sql, rest: _Sql, sample: int = 1000) -> int:
-        """Matches of a broad query: the share of matches among the newest
-        ``sample`` documents in scope, times the planner's count of documents in
-        scope (the planner's own estimates for full-text matches are poor)."""
+    def _estimate(
+        cursor, match: _Sql, scope_sql: _Sql, filters: _Sql, sample: int = 2000
+    ) -> int:
+        """Matches of a broad query: the share of matching documents among the
+        newest ``sample`` in scope, times the planner's count of documents in
+        scope (its own estimates for full-text matches are far off)."""
+        matching = match.copy()
+        matching.extend(filters)
         cursor.execute(
-            f"SELECT count(*) FILTER (WHERE {match.sql()}), count(*) FROM ("
-            "SELECT search_vector, search_config FROM search_document "
-            f"WHERE {rest.sql()} ORDER BY date DESC NULLS LAST LIMIT %s) newest",
-            [*match.params, *rest.params, sample],
+            f"SELECT count(*) FILTER (WHERE {matching.sql()}), count(*) FROM ("
+            "SELECT * FROM search_document "
+            f"WHERE {scope_sql.sql()} ORDER BY date DESC NULLS LAST LIMIT %s) newest",
+            [*matching.params, *scope_sql.params, sample],
         )
-        matching, sampled = cursor.fetchone()
+        hits, sampled = cursor.fetchone()
         if not sampled:
             return 0
         cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {rest.sql()}",
-            rest.params,
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {scope_sql.sql()}",
+            scope_sql.params,
         )
         plan = cursor.fetchone()[0]
         if isinstance(plan, str):
             plan = json.loads(plan)
         in_scope = max(int(plan[0]["Plan"]["Plan Rows"]), sampled)
-        return round(in_scope * matching / sampled)
+        return round(in_scope * hits / sampled)
 
     def _search_text(self, cursor, query, scope, text) -> SearchResults:
         """Exact while a query matches at most ``exact_limit`` documents.
@@ -468,8 +472,8 @@ class DatabaseSearchBackend(SearchBackend):
         base.extend(rest)
         where = base.copy()
         self._filters(where, query)
-        rest_filtered = rest.copy()
-        self._filters(rest_filtered, query)
+        filters = _Sql()
+        self._filters(filters, query)
         relevance = bool(combined) and query.effective_sort == Sort.RELEVANCE
 
         # How many? Counted exactly up to the broad limit (a bitmap scan that
@@ -496,7 +500,7 @@ class DatabaseSearchBackend(SearchBackend):
             if count <= broad_limit:
                 results.total = count
             else:
-                results.total = max(self._estimate(cursor, match, rest_filtered), count)
+                results.total = max(self._estimate(cursor, match, rest, filters), count)
                 results.total_approximate = True
             if relevance:
                 page = self._page_candidates(cursor, where, query, combined, strategy)
@@ -512,7 +516,9 @@ class DatabaseSearchBackend(SearchBackend):
         else:
             base_total = base_count
             if base_count > broad_limit:
-                base_total = max(self._estimate(cursor, match, rest), base_count)
+                base_total = max(
+                    self._estimate(cursor, match, rest, _Sql()), base_count
+                )
             with self._plan(cursor, "bitmap" if base_count <= broad_limit else "date"):
                 counts = self._facet_counts(
                     cursor, base, query, sample=self.sample_size
