@@ -281,3 +281,28 @@ def test_reindex_command_rebuilds_database_and_engine(committed, settings, osmem
     assert found("handbook", backend=engine) == ["Reindexed handbook"]
     assert len(engine.alias_targets()) == 1  # the old index was dropped
     assert engine.count() == IndexedDocument.objects.count()
+
+
+def test_search_status_compares_the_database_and_the_engine(
+    committed, settings, osmem_clone
+):
+    from io import StringIO
+
+    from .test_degradation import engine_settings
+
+    committed(ResourceFactory, title="Status check guide")
+    engine_settings(settings, osmem_clone.url, timeout=5)
+    out = StringIO()
+
+    call_command("search_status", stdout=out)
+    before = out.getvalue()
+    call_command("search_reindex", "--no-progress", stdout=StringIO())
+    out = StringIO()
+    call_command("search_status", stdout=out)
+    after = out.getvalue()
+
+    assert "knowledge.resource" in before
+    assert "documents=0 missing=1" in before  # the engine was never filled
+    assert "Out of step" in before
+    assert "missing=0 extra=0" in after
+    assert "In step." in after
