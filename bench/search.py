@@ -401,7 +401,8 @@ def run_queries(backend, rounds: int):
                 if not warmup:
                     timings.setdefault(category, []).append(elapsed)
                     timings.setdefault("all", []).append(elapsed)
-                    totals[text] = results.total
+                    label = text + (" +" + "+".join(filters) if filters else "")
+                    totals[label] = (results.total, results.total_approximate)
     suggest = []
     for _ in range(rounds):
         for prefix in ("data g", "lesso", "intero", "écol", "sch"):
@@ -467,7 +468,10 @@ def print_report(reports, count, rounds):
     for report in reports:
         out(
             f"hits per query ({report['name']}): "
-            + ", ".join(f"{text!r}={total}" for text, total in report["totals"].items())
+            + ", ".join(
+                f"{label!r}={'~' if approx else ''}{total}"
+                for label, (total, approx) in report["totals"].items()
+            )
         )
 
 
