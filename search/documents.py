@@ -308,10 +308,6 @@ def all_documents() -> Iterator[SearchDocument]:
         yield from provider.all_documents()
 
 
-def documents_count_estimate() -> int:
-    return sum(provider.count() for provider in providers().values())
-
-
 # Elasticsearch/OpenSearch index definition (elasticsearch.dsl). Every text field
 # has an accent-folding base field and, for the document's own language, a
 # ``<field>_<lang>`` copy analysed with that language's stemmer.

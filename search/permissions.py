@@ -18,15 +18,6 @@ class SearchScope:
     all: bool = False
     group_ids: frozenset[int] = frozenset()
 
-    def allows(self, *, is_public: bool, group_ids) -> bool:
-        return self.all or is_public or bool(self.group_ids & set(group_ids))
-
-    @property
-    def cache_key(self) -> str:
-        if self.all:
-            return "all"
-        return "g" + ",".join(str(pk) for pk in sorted(self.group_ids))
-
 
 PUBLIC_SCOPE = SearchScope()
 
