@@ -52,3 +52,29 @@ def test_opening_a_group_forum_makes_its_threads_public_in_search(
         )
 
     assert public_titles("portals") == ["Open data portals"]
+
+
+def test_deleting_a_thread_takes_its_replies_out_of_search(
+    community_forum, member, second_member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = ThreadFactory(
+            forum=community_forum, author=member, title="Enrolment", body="Census"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(
+            author=second_member,
+            thread=thread,
+            body="We used tablets for the census",
+            rate_limited=False,
+            notify=False,
+        )
+    hits = database_backend().search(SearchQuery(text="tablets"), PUBLIC_SCOPE).hits
+    assert [hit.kind for hit in hits] == ["post"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.thread_delete(actor=member, thread=thread)
+
+    assert (
+        database_backend().search(SearchQuery(text="tablets"), PUBLIC_SCOPE).hits == []
+    )
