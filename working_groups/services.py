@@ -229,6 +229,51 @@ def _set_status(
     user_group_cache_clear(membership.user)
 
 
+def _moderator_decision(
+    membership: Membership,
+    *,
+    actor,
+    to_status: str,
+    action: str,
+    message: str,
+    template: str,
+    subject: str,
+    summary: str,
+) -> Membership:
+    """A moderator decides on a membership: new status, an audit row, and both
+    the person and the group's moderators are told. ``subject`` may use
+    %(group)s; ``summary`` %(moderator)s, %(name)s and %(group)s."""
+    group = membership.group
+    from_status = membership.status
+    _set_status(membership, to_status, decided_by=actor, message=message)
+    _audit(
+        group=group,
+        membership=membership,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        message=message,
+    )
+    _notify_person(
+        template=template,
+        subject=subject % {"group": group.title},
+        user=membership.user,
+        context={**_group_context(group), "message": message},
+    )
+    _notify_moderators(
+        group=group,
+        summary=summary
+        % {
+            "moderator": _name(actor),
+            "name": _name(membership.user),
+            "group": group.title,
+        },
+        message=message,
+    )
+    return membership
+
+
 # --- membership: the state machine ---------------------------------------------------
 
 
@@ -354,34 +399,16 @@ def membership_approve(
         raise PermissionDenied
     if membership.status != Membership.Status.PENDING:
         raise MembershipError(_("This request has already been decided."))
-    message = message.strip()
-    _set_status(membership, Membership.Status.ACTIVE, decided_by=actor, message=message)
-    _audit(
-        group=group,
-        membership=membership,
-        action=MembershipAuditEntry.Action.APPROVED,
+    return _moderator_decision(
+        membership,
         actor=actor,
-        from_status=Membership.Status.PENDING,
         to_status=Membership.Status.ACTIVE,
-        message=message,
-    )
-    _notify_person(
+        action=MembershipAuditEntry.Action.APPROVED,
+        message=message.strip(),
         template="request_approved",
-        subject=_("Welcome to %(group)s") % {"group": group.title},
-        user=membership.user,
-        context={**_group_context(group), "message": message},
+        subject=_("Welcome to %(group)s"),
+        summary=_("%(moderator)s approved %(name)s's request to join %(group)s"),
     )
-    _notify_moderators(
-        group=group,
-        summary=_("%(moderator)s approved %(name)s's request to join %(group)s")
-        % {
-            "moderator": _name(actor),
-            "name": _name(membership.user),
-            "group": group.title,
-        },
-        message=message,
-    )
-    return membership
 
 
 @transaction.atomic
@@ -396,36 +423,16 @@ def membership_decline(
         raise PermissionDenied
     if membership.status != Membership.Status.PENDING:
         raise MembershipError(_("This request has already been decided."))
-    message = message.strip()
-    _set_status(
-        membership, Membership.Status.DECLINED, decided_by=actor, message=message
-    )
-    _audit(
-        group=group,
-        membership=membership,
-        action=MembershipAuditEntry.Action.DECLINED,
+    return _moderator_decision(
+        membership,
         actor=actor,
-        from_status=Membership.Status.PENDING,
         to_status=Membership.Status.DECLINED,
-        message=message,
-    )
-    _notify_person(
+        action=MembershipAuditEntry.Action.DECLINED,
+        message=message.strip(),
         template="request_declined",
-        subject=_("Your request to join %(group)s") % {"group": group.title},
-        user=membership.user,
-        context={**_group_context(group), "message": message},
+        subject=_("Your request to join %(group)s"),
+        summary=_("%(moderator)s declined %(name)s's request to join %(group)s"),
     )
-    _notify_moderators(
-        group=group,
-        summary=_("%(moderator)s declined %(name)s's request to join %(group)s")
-        % {
-            "moderator": _name(actor),
-            "name": _name(membership.user),
-            "group": group.title,
-        },
-        message=message,
-    )
-    return membership
 
 
 @transaction.atomic
@@ -497,39 +504,18 @@ def membership_remove(
     from .permissions import can_remove_member
 
     membership = _lock(membership)
-    group = membership.group
     if not can_remove_member(actor, membership):
         raise PermissionDenied
-    message = message.strip()
-    _set_status(
-        membership, Membership.Status.REMOVED, decided_by=actor, message=message
-    )
-    _audit(
-        group=group,
-        membership=membership,
-        action=MembershipAuditEntry.Action.REMOVED,
+    return _moderator_decision(
+        membership,
         actor=actor,
-        from_status=Membership.Status.ACTIVE,
         to_status=Membership.Status.REMOVED,
-        message=message,
-    )
-    _notify_person(
+        action=MembershipAuditEntry.Action.REMOVED,
+        message=message.strip(),
         template="member_removed",
-        subject=_("Your membership of %(group)s") % {"group": group.title},
-        user=membership.user,
-        context={**_group_context(group), "message": message},
+        subject=_("Your membership of %(group)s"),
+        summary=_("%(moderator)s removed %(name)s from %(group)s"),
     )
-    _notify_moderators(
-        group=group,
-        summary=_("%(moderator)s removed %(name)s from %(group)s")
-        % {
-            "moderator": _name(actor),
-            "name": _name(membership.user),
-            "group": group.title,
-        },
-        message=message,
-    )
-    return membership
 
 
 @transaction.atomic
