@@ -419,21 +419,29 @@ class DatabaseSearchBackend(SearchBackend):
     @staticmethod
     def _estimate(
         cursor, match: _Sql, scope_sql: _Sql, filters: _Sql, sample: int = 2000
-    ) -> int:
-        """Matches of a broad query: the share of matching documents among the
-        newest ``sample`` in scope, times the planner's count of documents in
-        scope (its own estimates for full-text matches are far off)."""
+    ) -> tuple[int, int]:
+        """(all, filtered) matches of a broad query, from one pass: the share of
+        matching documents among the newest ``sample`` in scope, times the
+        planner's count of documents in scope (its own estimates for full-text
+        matches are far off)."""
         matching = match.copy()
         matching.extend(filters)
+        if filters.parts:
+            filtered_sql = f"count(*) FILTER (WHERE {matching.sql()})"
+            filtered_params = matching.params
+        else:
+            filtered_sql, filtered_params = "0", []
         cursor.execute(
-            f"SELECT count(*) FILTER (WHERE {matching.sql()}), count(*) FROM ("
-            "SELECT * FROM search_document "
+            f"SELECT count(*) FILTER (WHERE {match.sql()}), {filtered_sql}, count(*)"
+            " FROM (SELECT * FROM search_document "
             f"WHERE {scope_sql.sql()} ORDER BY date DESC NULLS LAST LIMIT %s) newest",
-            [*matching.params, *scope_sql.params, sample],
+            [*match.params, *filtered_params, *scope_sql.params, sample],
         )
-        hits, sampled = cursor.fetchone()
+        hits, filtered_hits, sampled = cursor.fetchone()
+        if not filters.parts:
+            filtered_hits = hits
         if not sampled:
-            return 0
+            return 0, 0
         cursor.execute(
             f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {scope_sql.sql()}",
             scope_sql.params,
@@ -442,7 +450,9 @@ class DatabaseSearchBackend(SearchBackend):
         if isinstance(plan, str):
             plan = json.loads(plan)
         in_scope = max(int(plan[0]["Plan"]["Plan Rows"]), sampled)
-        return round(in_scope * hits / sampled)
+        return round(in_scope * hits / sampled), round(
+            in_scope * filtered_hits / sampled
+        )
 
     def _search_text(self, cursor, query, scope, text) -> SearchResults:
         """Exact while a query matches at most ``exact_limit`` documents.
@@ -490,6 +500,11 @@ class DatabaseSearchBackend(SearchBackend):
             if query.filters and base_count > self.exact_limit:
                 count = self._bounded_count(cursor, where, broad_limit + 1)
         strategy = "bitmap" if count <= broad_limit else "date"
+        estimates = None
+        if count > broad_limit or base_count > broad_limit:
+            # Both estimates (with and without the filters) from one sample.
+            estimates = self._estimate(cursor, match, rest, filters)
+        window = None  # the newest matches, when the candidate window read them
         if count <= self.exact_limit:
             with self._plan(cursor, "bitmap"):
                 page = self._page_exact(
@@ -500,10 +515,12 @@ class DatabaseSearchBackend(SearchBackend):
             if count <= broad_limit:
                 results.total = count
             else:
-                results.total = max(self._estimate(cursor, match, rest, filters), count)
+                results.total = max(estimates[1], count)
                 results.total_approximate = True
             if relevance:
-                page = self._page_candidates(cursor, where, query, combined, strategy)
+                page, window = self._page_candidates(
+                    cursor, where, query, combined, strategy
+                )
                 results.browsable = self.sample_size
             else:
                 with self._plan(cursor, strategy):
@@ -516,13 +533,20 @@ class DatabaseSearchBackend(SearchBackend):
         else:
             base_total = base_count
             if base_count > broad_limit:
-                base_total = max(
-                    self._estimate(cursor, match, rest, _Sql()), base_count
-                )
-            with self._plan(cursor, "bitmap" if base_count <= broad_limit else "date"):
-                counts = self._facet_counts(
-                    cursor, base, query, sample=self.sample_size
-                )
+                base_total = max(estimates[0], base_count)
+            if window is not None and not filters.parts:
+                # Without filters the candidate window's newest matches are
+                # exactly the facet sample: count them by id, no second scan.
+                ids = _Sql()
+                ids.add("id = ANY(%s)", window)
+                counts = self._facet_counts(cursor, ids, query)
+            else:
+                with self._plan(
+                    cursor, "bitmap" if base_count <= broad_limit else "date"
+                ):
+                    counts = self._facet_counts(
+                        cursor, base, query, sample=self.sample_size
+                    )
             factor = base_total / self.sample_size
             counts = {
                 name: {value: max(1, round(n * factor)) for value, n in values.items()}
@@ -585,7 +609,8 @@ class DatabaseSearchBackend(SearchBackend):
                 " ORDER BY date DESC NULLS LAST LIMIT %s",
                 [*where.params, self.sample_size],
             )
-            ids = {row[0] for row in cursor.fetchall()}
+            window = [row[0] for row in cursor.fetchall()]
+            ids = set(window)
         with self._plan(cursor, "bitmap"):
             cursor.execute(
                 f"SELECT id FROM search_document WHERE {where.sql()}"
@@ -599,7 +624,7 @@ class DatabaseSearchBackend(SearchBackend):
             " ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
             [combined, sorted(ids), query.per_page, query.offset],
         )
-        return cursor.fetchall()
+        return cursor.fetchall(), window
 
     def _hits(self, cursor, page, combined, text) -> list[SearchHit]:
         if not page:
