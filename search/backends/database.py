@@ -442,6 +442,8 @@ class DatabaseSearchBackend(SearchBackend):
             filtered_hits = hits
         if not sampled:
             return 0, 0
+        if sampled < sample:  # the sample is everything in scope: exact
+            return hits, filtered_hits
         cursor.execute(
             f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {scope_sql.sql()}",
             scope_sql.params,
@@ -494,16 +496,28 @@ class DatabaseSearchBackend(SearchBackend):
             # Phrases are checked row by row (positions): counting thousands of
             # them costs more than the window. Count exactly only the few.
             broad_limit = self.exact_limit
+        # Counting to the broad limit visits up to that many heap pages, so it
+        # is only done when the estimate (one sample of the newest documents,
+        # with and without the filters) says the count may end below it; past
+        # it, the count is "more than the broad limit" and the total estimated.
+        estimates = None
         with self._plan(cursor, "bitmap"):
-            base_count = self._bounded_count(cursor, base, broad_limit + 1)
+            base_count = self._bounded_count(cursor, base, self.exact_limit + 1)
+            if base_count > self.exact_limit:
+                estimates = self._estimate(cursor, match, rest, filters)
+                if estimates[0] <= broad_limit:
+                    base_count = self._bounded_count(cursor, base, broad_limit + 1)
+                else:
+                    base_count = broad_limit + 1
             count = base_count
             if query.filters and base_count > self.exact_limit:
-                count = self._bounded_count(cursor, where, broad_limit + 1)
+                count = self._bounded_count(cursor, where, self.exact_limit + 1)
+                if count > self.exact_limit:
+                    if estimates[1] <= broad_limit:
+                        count = self._bounded_count(cursor, where, broad_limit + 1)
+                    else:
+                        count = broad_limit + 1
         strategy = "bitmap" if count <= broad_limit else "date"
-        estimates = None
-        if count > broad_limit or base_count > broad_limit:
-            # Both estimates (with and without the filters) from one sample.
-            estimates = self._estimate(cursor, match, rest, filters)
         window = None  # the newest matches, when the candidate window read them
         if count <= self.exact_limit:
             with self._plan(cursor, "bitmap"):
