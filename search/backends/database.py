@@ -524,11 +524,11 @@ class DatabaseSearchBackend(SearchBackend):
                     base_count = broad_limit + 1
             count = base_count
             if query.filters and base_count > self.exact_limit:
-                count = self._bounded_count(cursor, where, self.exact_limit + 1)
-                if count > self.exact_limit:
-                    if estimates[1] <= broad_limit:
-                        count = self._bounded_count(cursor, where, broad_limit + 1)
-                    else:
+                if estimates[1] <= broad_limit:
+                    count = self._bounded_count(cursor, where, broad_limit + 1)
+                else:
+                    count = self._bounded_count(cursor, where, self.exact_limit + 1)
+                    if count > self.exact_limit:
                         count = broad_limit + 1
         strategy = "bitmap" if count <= broad_limit else "date"
         window = None  # the newest matches, when the candidate window read them
