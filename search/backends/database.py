@@ -509,27 +509,24 @@ class DatabaseSearchBackend(SearchBackend):
             # Phrases are checked row by row (positions): counting thousands of
             # them costs more than the window. Count exactly only the few.
             broad_limit = self.exact_limit
-        # Counting to the broad limit visits up to that many heap pages, so it
-        # is only done when the estimate (one sample of the newest documents,
-        # with and without the filters) says the count may end below it; past
-        # it, the count is "more than the broad limit" and the total estimated.
-        estimates = None
+        # First the estimate (one sample of the newest documents in scope,
+        # with and without the filters: a few milliseconds whatever the
+        # query). Counting exactly visits a heap page per match, so it is only
+        # done when the estimate says the count ends below the broad limit;
+        # past it the count is "more than the broad limit", the total the
+        # estimate (at least 90 matches in the sample, so not a wild guess).
+        estimates = self._estimate(cursor, match, rest, filters)
         with self._plan(cursor, "bitmap"):
-            base_count = self._bounded_count(cursor, base, self.exact_limit + 1)
-            if base_count > self.exact_limit:
-                estimates = self._estimate(cursor, match, rest, filters)
-                if estimates[0] <= broad_limit:
-                    base_count = self._bounded_count(cursor, base, broad_limit + 1)
-                else:
-                    base_count = broad_limit + 1
+            if estimates[0] > broad_limit:
+                base_count = broad_limit + 1
+            else:
+                base_count = self._bounded_count(cursor, base, broad_limit + 1)
             count = base_count
             if query.filters and base_count > self.exact_limit:
-                if estimates[1] <= broad_limit:
-                    count = self._bounded_count(cursor, where, broad_limit + 1)
+                if estimates[1] > broad_limit:
+                    count = broad_limit + 1
                 else:
-                    count = self._bounded_count(cursor, where, self.exact_limit + 1)
-                    if count > self.exact_limit:
-                        count = broad_limit + 1
+                    count = self._bounded_count(cursor, where, broad_limit + 1)
         strategy = "bitmap" if count <= broad_limit else "date"
         window = None  # the newest matches, when the candidate window read them
         if count <= self.exact_limit:
