@@ -542,8 +542,14 @@ class DatabaseSearchBackend(SearchBackend):
                 results.total = max(estimates[1], count)
                 results.total_approximate = True
             if relevance:
+                # The head vector is part of the search vector, so without an
+                # exclusion a head match is a match: only its index is read.
+                head = where
+                if not any(token.negated for token in query_tokens(text)):
+                    head = rest.copy()
+                    head.extend(filters)
                 page, window = self._page_candidates(
-                    cursor, where, query, combined, strategy
+                    cursor, where, head, query, combined, strategy
                 )
                 results.browsable = self.sample_size
             else:
@@ -623,7 +629,9 @@ class DatabaseSearchBackend(SearchBackend):
         )
         return cursor.fetchall()
 
-    def _page_candidates(self, cursor, where: _Sql, query, combined, strategy):
+    def _page_candidates(
+        self, cursor, where: _Sql, head: _Sql, query, combined, strategy
+    ):
         """Rank the candidate window: the newest matches, plus matches in titles,
         tags and summaries (the head vector: the likeliest best), each read the
         cheapest way."""
@@ -637,9 +645,9 @@ class DatabaseSearchBackend(SearchBackend):
             ids = set(window)
         with self._plan(cursor, "bitmap"):
             cursor.execute(
-                f"SELECT id FROM search_document WHERE {where.sql()}"
+                f"SELECT id FROM search_document WHERE {head.sql()}"
                 " AND head_vector @@ %s::tsquery LIMIT %s",
-                [*where.params, combined, self.sample_size // 2],
+                [*head.params, combined, self.sample_size // 2],
             )
             ids.update(row[0] for row in cursor.fetchall())
         cursor.execute(
