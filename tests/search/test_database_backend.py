@@ -105,3 +105,40 @@ def test_the_page_says_when_counts_are_estimated(client, db, settings):
     assert "counts are estimated" in content
     assert "≈" in content
     assert api["total_approximate"] is True and api["facets_approximate"] is True
+
+
+def test_broad_results_honour_exclusions_in_the_head_candidates(small_limits):
+    census_corpus(small_limits, 30)
+    small_limits.bulk(
+        [
+            make_document(
+                title="Census field manual",
+                summary="Census guidance.",
+                body="Written and sold by a vendor.",
+                date=datetime(2002, 1, 1, tzinfo=UTC),
+            )
+        ]
+    )
+
+    results = small_limits.search(
+        SearchQuery(text="census -vendor", per_page=10), PUBLIC_SCOPE
+    )
+
+    titles = [hit.title for hit in results.hits]
+    assert results.total_approximate
+    assert "Census handbook" in titles  # a head match, brought in by its title
+    # Its title and summary match, but its body has the excluded word.
+    assert "Census field manual" not in titles
+
+
+def test_broad_filtered_results_count_only_what_the_filters_keep(small_limits):
+    census_corpus(small_limits, 30)
+
+    results = small_limits.search(
+        SearchQuery(text="census", filters={"format": ("book",)}), PUBLIC_SCOPE
+    )
+
+    assert results.total == 1 and not results.total_approximate
+    assert [hit.title for hit in results.hits] == ["Census handbook"]
+    formats = {b.value: b.count for b in results.facets["format"].buckets}
+    assert set(formats) == {"report", "dataset", "book"}
