@@ -31,6 +31,7 @@ def test_home_page_shows_mission_groups_and_navigation(client, demo_content):
     assert 'role="search"' in html
     assert 'class="skip-link" href="#main"' in html
     assert "How to join" in html
+    assert "Call for case studies on data use at district level" in html  # a discussion
 
 
 def test_pages_carry_no_external_assets(client, home_page):
