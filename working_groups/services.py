@@ -274,6 +274,18 @@ def _moderator_decision(
     return membership
 
 
+def _pending_request_locked(membership: Membership, *, actor) -> Membership:
+    """The join request, locked, once ``actor`` may decide it and it is undecided."""
+    from .permissions import can_moderate_group
+
+    membership = _lock(membership)
+    if not can_moderate_group(actor, membership.group):
+        raise PermissionDenied
+    if membership.status != Membership.Status.PENDING:
+        raise MembershipError(_("This request has already been decided."))
+    return membership
+
+
 # --- membership: the state machine ---------------------------------------------------
 
 
@@ -391,16 +403,8 @@ def membership_request(
 def membership_approve(
     *, membership: Membership, actor, message: str = ""
 ) -> Membership:
-    from .permissions import can_moderate_group
-
-    membership = _lock(membership)
-    group = membership.group
-    if not can_moderate_group(actor, group):
-        raise PermissionDenied
-    if membership.status != Membership.Status.PENDING:
-        raise MembershipError(_("This request has already been decided."))
     return _moderator_decision(
-        membership,
+        _pending_request_locked(membership, actor=actor),
         actor=actor,
         to_status=Membership.Status.ACTIVE,
         action=MembershipAuditEntry.Action.APPROVED,
@@ -415,16 +419,8 @@ def membership_approve(
 def membership_decline(
     *, membership: Membership, actor, message: str = ""
 ) -> Membership:
-    from .permissions import can_moderate_group
-
-    membership = _lock(membership)
-    group = membership.group
-    if not can_moderate_group(actor, group):
-        raise PermissionDenied
-    if membership.status != Membership.Status.PENDING:
-        raise MembershipError(_("This request has already been decided."))
     return _moderator_decision(
-        membership,
+        _pending_request_locked(membership, actor=actor),
         actor=actor,
         to_status=Membership.Status.DECLINED,
         action=MembershipAuditEntry.Action.DECLINED,
