@@ -3,17 +3,15 @@ list, a feed only carries what the requesting user may see."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 from wagtail.models import Site
 
 from working_groups.selectors import group_list
 
 from .citations import publisher_names
 from .models.pages import _knowledge_index_path, knowledge_index_get
-from .selectors import _in_groups, resource_queryset_visible
+from .selectors import _in_groups, resource_queryset_visible, tag_get_visible
 
 FEED_SIZE = 50
 
@@ -31,7 +29,9 @@ class ResourceFeed(Feed):
                 raise Http404
             scope["group"] = group
         if tag_slug is not None:
-            scope["tag"] = get_object_or_404(Tag, slug=tag_slug)
+            scope["tag"] = tag_get_visible(user=request.user, slug=tag_slug)
+            if scope["tag"] is None:
+                raise Http404
         return scope
 
     def title(self, scope):

@@ -362,6 +362,23 @@ def tag_list_with_counts(*, user) -> list[dict]:
     )
 
 
+def tag_get_visible(*, user, slug: str):
+    """The tag named ``slug`` if a resource ``user`` may see carries it: a tag
+    used only on members-only resources is, to everyone else, missing."""
+    from taggit.models import Tag
+
+    visible = resource_queryset_visible(user=user).values("pk")
+    return (
+        Tag.objects.filter(slug=slug)
+        .filter(
+            pk__in=ResourceTag.objects.filter(content_object_id__in=visible).values(
+                "tag_id"
+            )
+        )
+        .first()
+    )
+
+
 def resource_get_visible(*, user, slug: str) -> ResourcePage | None:
     return resource_queryset_visible(user=user).filter(slug=slug).first()
 

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from taggit.models import Tag
 from wagtail.models import WorkflowState
 
 from working_groups.selectors import moderated_group_ids_for_user
@@ -31,6 +30,7 @@ from .selectors import (
     resource_list_pending_for_user,
     resource_list_submitted_by,
     resource_search,
+    tag_get_visible,
     tag_list_with_counts,
 )
 from .services import (
@@ -73,7 +73,9 @@ def tag_index(request):
 
 @require_GET
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = tag_get_visible(user=request.user, slug=slug)
+    if tag is None:
+        raise Http404
     context = library_context(request, tag=tag, base_path=f"/knowledge/tags/{slug}/")
     context.update(
         {

@@ -29,17 +29,13 @@ urlpatterns = [
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
     from django.urls import re_path
-    from django.views.static import serve
+
+    from portal.media import media_serve
 
     urlpatterns += staticfiles_urlpatterns()
     # Images are public; documents are only ever served through /documents/,
-    # which checks who may read them, so media/documents/ is never exposed.
-    urlpatterns += [
-        re_path(
-            r"^media/(?!documents/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # which checks who may read them (portal.media refuses media/documents/
+    # however the path is spelled).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_serve)]
 
 urlpatterns += [path("", include(wagtail_urls))]

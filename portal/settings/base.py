@@ -252,3 +252,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Privacy and hardening (issue 9) ------------------------------------------------
+# Every document download is an attachment: a PDF shown inline from the portal's
+# origin could run its own scripts in some viewers.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
