@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.visibility import can_see
 from working_groups.models import Membership
 
-from . import permissions, tokens
+from . import tokens
 from .markdown import plain_excerpt
 from .models import (
     EmailDelivery,
@@ -126,7 +127,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
     for user in mentioned:
         if not user.email or not _preference(user).email_mentions:
             continue
-        if not permissions.can_view_thread(user, thread):
+        if not can_see(user, post):
             continue
         if not _record(user, post, EmailDelivery.Kind.MENTION):
             continue
@@ -156,7 +157,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         user = subscription.user
         if _preference(user).delivery != NotificationPreference.Delivery.IMMEDIATE:
             continue
-        if not user.email or not permissions.can_view_thread(user, thread):
+        if not user.email or not can_see(user, post):
             continue
         if not _record(user, post, EmailDelivery.Kind.IMMEDIATE):
             continue
