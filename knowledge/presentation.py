@@ -178,6 +178,19 @@ def open_graph(resource, request=None) -> list[tuple[str, str]]:
     return meta
 
 
+# What the public change history of a resource shows. Moderation (requests for
+# changes, their comments, workflow steps) is between the submitter and the
+# moderators, and stays out of it: a whitelist, so a new kind of log entry is
+# private until someone decides otherwise.
+PUBLIC_HISTORY_ACTIONS = [
+    "wagtail.create",
+    "wagtail.publish",
+    "wagtail.unpublish",
+    "wagtail.rename",
+    "wagtail.move",
+]
+
+
 def resource_provenance(resource) -> dict:
     """Who shared the resource, who approved it, when it last changed, and its
     change history (from Wagtail's revisions and log)."""
@@ -195,7 +208,7 @@ def resource_provenance(resource) -> dict:
     )
     history = list(
         PageLogEntry.objects.filter(page_id=resource.pk)
-        .exclude(action__in=["wagtail.view_restriction.create"])
+        .filter(action__in=PUBLIC_HISTORY_ACTIONS)
         .select_related("user__profile")
         .order_by("-timestamp", "-pk")[:50]
     )
@@ -221,7 +234,6 @@ def resource_provenance(resource) -> dict:
                 "timestamp": entry.timestamp,
                 "message": entry.message,
                 "user": person_name(entry.user) if entry.user_id else "",
-                "comment": entry.comment,
             }
             for entry in history
         ],
