@@ -217,3 +217,23 @@ def register_join_requests_menu_item():
         icon_name="user",
         order=230,
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_private_pages_from_the_chooser(pages, request):
+    """The page chooser (browse and search) lists only what the user may know
+    of; browsing into a page they may not see answers 404."""
+    from django.http import Http404
+    from wagtail.models import Page
+
+    from .selectors import admin_page_visibility_q
+
+    visible = admin_page_visibility_q(user=request.user)
+    match = getattr(request, "resolver_match", None)
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if (
+        parent_id is not None
+        and not Page.objects.filter(visible, pk=parent_id).exists()
+    ):
+        raise Http404
+    return pages.filter(visible)
