@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -75,11 +76,23 @@ def resource_list_for_group(
     *, user, group: WorkingGroupPage, limit: int = 6, featured: bool | None = None
 ) -> list[ResourcePage]:
     """Visible resources of a working group, featured first then newest;
-    ``featured=True`` keeps only the curated ones."""
-    resources = resource_queryset_visible(user=user).filter(_in_groups([group.pk]))
+    ``featured=True`` keeps only the curated ones. Featuring is the owning
+    group's curation: a resource another group shares in is never featured here
+    (that group's moderators could not undo it)."""
+    resources = (
+        resource_queryset_visible(user=user)
+        .filter(_in_groups([group.pk]))
+        .annotate(
+            featured_here=Case(
+                When(featured=True, owning_group=group, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
     if featured is not None:
-        resources = resources.filter(featured=featured)
-    resources = resources.order_by("-featured", "-first_published_at", "-pk")
+        resources = resources.filter(featured_here=featured)
+    resources = resources.order_by("-featured_here", "-first_published_at", "-pk")
     return list(_with_listing_relations(resources)[:limit])
 
 
