@@ -120,7 +120,10 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
 
     User = get_user_model()
     mentioned = (
-        User.objects.filter(username__in=list(mentioned_usernames), is_active=True)
+        User.objects.filter(
+            profile__handle__in=[name.lower() for name in mentioned_usernames],
+            is_active=True,
+        )
         .exclude(pk=post.author_id)
         .select_related("forum_preference")
     )

@@ -329,7 +329,7 @@ def lesson_prefill(*, thread: Thread, post: Post | None = None) -> dict:
         "lesson": "",
         "recommendation": "",
         "contact": (
-            f"{contact_user.profile.name} (@{contact_user.username})"
+            f"{contact_user.profile.name} (@{contact_user.profile.handle})"
             if contact_user
             else ""
         ),

@@ -19,7 +19,7 @@ def person_name(user) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else user.get_username()
+    return profile.name if profile is not None else ""
 
 
 def absolute(request, path: str) -> str:

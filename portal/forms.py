@@ -36,6 +36,7 @@ class ProfileForm(forms.ModelForm):
         model = UserProfile
         fields = [
             "display_name",
+            "handle",
             "organisation",
             "country",
             "job_title",
@@ -46,3 +47,18 @@ class ProfileForm(forms.ModelForm):
             "expertise": _("Comma-separated, e.g. data governance, school census"),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handle"].required = False  # blank keeps the current one
+
+    def clean_handle(self):
+        handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@").lower()
+        if not handle:
+            return self.instance.handle
+        local_part = self.instance.user.email.split("@")[0].lower()
+        if local_part and handle == local_part:
+            raise forms.ValidationError(
+                _("Choose a handle that is not the start of your email address.")
+            )
+        return handle

@@ -1,4 +1,7 @@
+import secrets
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -66,6 +69,21 @@ class ExpertiseTag(TaggedItemBase):
     )
 
 
+def neutral_handle() -> str:
+    """A handle that says nothing about its owner, for accounts that have not
+    chosen one (never derived from the email address or username)."""
+    return f"member-{secrets.token_hex(4)}"
+
+
+validate_handle = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]{2,29}$",
+    _(
+        "Use 3 to 30 lower-case letters, digits, '-' or '_', starting with a "
+        "letter or digit."
+    ),
+)
+
+
 class UserProfile(ClusterableModel):
     """What members tell the community about themselves. Email stays private."""
 
@@ -73,6 +91,17 @@ class UserProfile(ClusterableModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    handle = models.CharField(
+        _("forum handle"),
+        max_length=30,
+        unique=True,
+        default=neutral_handle,
+        validators=[validate_handle],
+        help_text=_(
+            "How others @mention you in the forums: 3 to 30 letters, digits, "
+            "'-' or '_'. It is public; do not use your email address."
+        ),
+    )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
@@ -92,7 +121,8 @@ class UserProfile(ClusterableModel):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.user.get_full_name() or self.user.username
+        # Never the username: it may be made from the email address.
+        return self.display_name or self.user.get_full_name() or self.handle
 
 
 @register_setting(icon="site")

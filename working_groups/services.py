@@ -178,7 +178,7 @@ def _name(user) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else user.get_username()
+    return profile.name if profile is not None else ""
 
 
 def _group_context(group: WorkingGroupPage) -> dict:
