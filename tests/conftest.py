@@ -43,6 +43,18 @@ class DeliveredMail(list):
         super().clear()
 
 
+def _flushing(name):
+    method = getattr(list, name, None)
+
+    def reading(self, *args, **kwargs):
+        self._flush()
+        if method is None:  # list has no __bool__: truth is its length
+            return len(self._outbox) > 0
+        return method(self, *args, **kwargs)
+
+    return reading
+
+
 for _name in (
     "__getitem__",
     "__len__",
@@ -52,14 +64,7 @@ for _name in (
     "__contains__",
     "__repr__",
 ):
-
-    def _reading(self, *args, _method=getattr(list, _name, None), **kwargs):
-        self._flush()
-        if _method is None:  # list has no __bool__: truth is its length
-            return len(self._outbox) > 0
-        return _method(self, *args, **kwargs)
-
-    setattr(DeliveredMail, _name, _reading)
+    setattr(DeliveredMail, _name, _flushing(_name))
 
 
 @pytest.fixture
