@@ -44,7 +44,6 @@ def schedule_tick(name: str, *, now: datetime | None = None) -> bool:
     from .models import ScheduledRun
     from .tasks import scheduled_job
 
-    close_old_connections()
     now = now or timezone.now()
     slot = schedule_slot(interval=settings.PORTAL_SCHEDULE[name], now=now)
     try:
@@ -55,6 +54,18 @@ def schedule_tick(name: str, *, now: datetime | None = None) -> bool:
         return False
     logger.info("scheduled %s (slot %s)", name, slot)
     return True
+
+
+def _scheduler_tick(name: str) -> None:
+    """The trigger's callback in the scheduler's thread: fresh connections
+    (the database may have restarted since the last tick), never an exception."""
+    close_old_connections()
+    try:
+        schedule_tick(name)
+    except Exception:  # noqa: BLE001 - logged; the next interval tries again
+        logger.exception("scheduler: could not queue %s", name)
+    finally:
+        close_old_connections()
 
 
 def job_run(name: str) -> str:
@@ -71,7 +82,7 @@ def scheduler_build(scheduler_class=BackgroundScheduler, schedule=None):
         if name not in JOBS:
             raise ValueError(f"Unknown scheduled job {name!r}")
         scheduler.add_job(
-            schedule_tick,
+            _scheduler_tick,
             IntervalTrigger(seconds=interval, start_date=EPOCH, timezone=UTC),
             args=[name],
             id=name,
