@@ -62,7 +62,7 @@ def _scheduler_tick(name: str) -> None:
     close_old_connections()
     try:
         schedule_tick(name)
-    except Exception:  # noqa: BLE001 - logged; the next interval tries again
+    except Exception:
         logger.exception("scheduler: could not queue %s", name)
     finally:
         close_old_connections()
