@@ -7,16 +7,14 @@ and post), so no post ever reaches the same person twice, whichever way it came.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.mail import mail_queue
 from portal.visibility import can_see
 from working_groups.models import Membership
 
@@ -50,22 +48,18 @@ def _preference(user) -> NotificationPreference:
 
 
 def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template,
-            {"user": user, "unsubscribe_url": unsubscribe_url, **context},
-        )
+    """Queue the email in the outbox (sent by the worker, see portal.mail)."""
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        body=body,
-        to=[user.email],
+    mail_queue(
+        template=template,
+        subject=subject,
+        to=user.email,
+        context={"user": user, "unsubscribe_url": unsubscribe_url, **context},
         headers=headers,
     )
-    message.send()
 
 
 def _record(user, post, kind) -> bool:
@@ -102,6 +96,7 @@ def _deliverable(post: Post) -> bool:
     )
 
 
+@transaction.atomic
 def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> int:
     """Email mentioned users and (for new posts) immediate subscribers.
 
@@ -138,7 +133,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
             user=user,
             subject=_("%(name)s mentioned you in “%(title)s”")
             % {"name": context["author_name"], "title": thread.title},
-            template="forums/email/mention.txt",
+            template="forums/mention",
             context=context,
             unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
         )
@@ -172,7 +167,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         _send(
             user=user,
             subject=subject,
-            template="forums/email/new_post.txt",
+            template="forums/new_post",
             context={**context, "subscription": subscription},
             unsubscribe_url=tokens.unsubscribe_url(
                 user=user, scope=tokens.SUBSCRIPTION, subscription=subscription
@@ -182,6 +177,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
     return sent
 
 
+@transaction.atomic
 def flag_notify(*, flag_id: int) -> int:
     """Tell the forum's moderators a post was flagged."""
     flag = (
@@ -210,7 +206,7 @@ def flag_notify(*, flag_id: int) -> int:
         _send(
             user=moderator,
             subject=_("A post was flagged in %(forum)s") % {"forum": forum.name},
-            template="forums/email/flag.txt",
+            template="forums/flag",
             context={
                 "flag": flag,
                 "forum": forum,
@@ -331,7 +327,7 @@ def _digest_send_one(*, preference_id: int, now) -> int:
             else _("Your weekly forum digest: %(count)d new posts")
         )
         % {"count": len(posts)},
-        template="forums/email/digest.txt",
+        template="forums/digest",
         context={
             "threads": list(threads.values()),
             "count": len(posts),

@@ -3,9 +3,11 @@ search engines and reference managers, provenance, and who may do what."""
 
 import json
 
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from wagtail.models import PageLogEntry, Revision, TaskState
 
+from portal.links import absolute_url
 from working_groups.selectors import group_list
 
 from .citations import bibtex, citation_text, publisher_names, ris
@@ -23,7 +25,8 @@ def person_name(user) -> str:
 
 
 def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+    """Public links from SITE_URL, never the request's host."""
+    return absolute_url(path)
 
 
 def resource_json_ld(resource, request=None) -> dict:
@@ -247,7 +250,7 @@ def resource_page_context(request, resource) -> dict:
         visible_groups[pk] for pk in sorted(resource.group_ids) if pk in visible_groups
     ]
     attachments = list(resource.attachments.select_related("document"))
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = settings.SITE_URL
     return {
         "attachments": attachments,
         "organisations": list(resource.organisations.all()),

@@ -2,6 +2,7 @@
 citations, lessons learned and tags. Pages (/knowledge/, /knowledge/<slug>/)
 are served by Wagtail (see models/pages.py)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -293,7 +294,7 @@ def resource_feature_toggle(request, slug):
 
 def _citation_response(resources, fmt: str, filename: str, request) -> HttpResponse:
     content_type, render_citations = CITATION_FORMATS[fmt]
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = settings.SITE_URL
     response = HttpResponse(
         render_citations(resources, base_url=base_url), content_type=content_type
     )

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -146,3 +147,69 @@ class PortalSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("portal settings")
+
+
+# --- Operations: the mail outbox and the scheduler's runs ----------------------
+
+
+class OutboxMessage(models.Model):
+    """One email to one recipient, queued in the same transaction as the action
+    that caused it and sent by the worker (portal.mail)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    to_email = models.EmailField(_("to"), max_length=254)
+    from_email = models.CharField(_("from"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=998)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    template = models.CharField(_("template"), max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_default=Now())
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.to_email}: {self.subject}"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job claims its interval here before it runs: the unique key
+    (job, slot) lets only one scheduler run it, however many are started."""
+
+    job = models.CharField(_("job"), max_length=100)
+    slot = models.BigIntegerField(_("slot"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once")
+        ]
+
+    def __str__(self):
+        return f"{self.job} #{self.slot}"

@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from portal.links import absolute_url
+from portal.mail import mail_queue
 
 from .backends import (
     SearchBackend,
@@ -407,17 +408,11 @@ def saved_search_new_items(*, saved_search: SavedSearch, now: datetime):
     return [hit for hit in results.hits if hit.key not in sent][: ALERT_MAX_ITEMS + 1]
 
 
-def _absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-
-
 def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -> None:
     user = saved_search.user
     shown = hits[:ALERT_MAX_ITEMS]
     token = unsubscribe_token(saved_search)
-    unsubscribe_url = _absolute(reverse("search_unsubscribe", args=[token]))
+    unsubscribe_url = absolute_url(reverse("search_unsubscribe", args=[token]))
     context = {
         "saved_search": saved_search,
         "user": user,
@@ -425,33 +420,30 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
             {
                 "title": hit.title,
                 "kind_label": hit.kind_label,
-                "url": _absolute(hit.url),
+                "url": absolute_url(hit.url),
                 "summary": hit.summary,
             }
             for hit in shown
         ],
         "more": len(hits) > len(shown),
-        "search_url": _absolute(saved_search.get_search_url()),
-        "manage_url": _absolute(reverse("saved_search_list")),
+        "search_url": absolute_url(saved_search.get_search_url()),
+        "manage_url": absolute_url(reverse("saved_search_list")),
         "unsubscribe_url": unsubscribe_url,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
-            "New results for your saved search “%(name)s”"
-        ) % {"name": saved_search.name}
-        text = render_to_string("search/email/saved_search_alert.txt", context)
-        html = render_to_string("search/email/saved_search_alert.html", context)
-    message = EmailMultiAlternatives(
+        subject = _("New results for your saved search “%(name)s”") % {
+            "name": saved_search.name
+        }
+    mail_queue(
+        template="search/saved_search_alert",
         subject=subject,
-        body=text,
-        to=[user.email],
+        to=user.email,
+        context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def saved_search_alerts_send(

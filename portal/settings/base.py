@@ -194,9 +194,8 @@ CACHES = {
     }
 }
 
-# Background work (django-tasks, as used by Wagtail 8). Immediate by default:
-# the portal needs no worker process to run.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (django-tasks, as used by Wagtail 8): see the "Production"
+# block at the end of this file.
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("EMIS Community of Practice")
@@ -257,3 +256,112 @@ LOGGING = {
 # Every document download is an attachment: a PDF shown inline from the portal's
 # origin could run its own scripts in some viewers.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+
+
+# --- Production: background work, mail outbox, schedule, caches, errors -------
+# (issue 11; README "Deploy"). Kept in one block so merges stay cheap.
+
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Tasks are rows in PostgreSQL, run by `manage.py run_worker` (make run starts
+# one). Tests switch to the immediate backend, except the fault tests.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Every email goes into the outbox (portal.mail); the worker hands it to the
+# real transport below (EMAIL_BACKEND in the environment picks it).
+EMAIL_TRANSPORT = EMAIL_BACKEND
+EMAIL_BACKEND = "portal.mail.OutboxBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
+
+# The scheduler (`manage.py run_scheduler`): job name -> interval in seconds.
+# One place for every interval; the README lists them.
+PORTAL_SCHEDULE = {
+    "publish_scheduled": 60,
+    "outbox_send": 60,
+    "search_retry": 120,
+    "task_recover": 120,
+    "saved_search_alerts": 900,
+    "forum_digests": 900,
+    "clearsessions": 86400,
+    "queue_cleanup": 86400,
+}
+# Finished tasks, sent mail and schedule runs are kept this long.
+QUEUE_RETENTION_DAYS = int(os.environ.get("QUEUE_RETENTION_DAYS", "14"))
+
+# Several web processes and hosts: persistent, health-checked connections.
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    _database["CONN_HEALTH_CHECKS"] = True
+
+# Redis when REDIS_URL is set (shared by every host); otherwise the database
+# cache (shared by every process) and a file cache for visitors' pages.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+    }
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "portal.page_cache.AnonymousPageCacheMiddleware",
+)
+
+# Members-only documents are always served by Wagtail's permission-checked
+# view; DOCUMENT_SENDFILE=nginx|xsendfile lets the front server send the bytes.
+DOCUMENT_SENDFILE = os.environ.get("DOCUMENT_SENDFILE", "")
+if DOCUMENT_SENDFILE == "nginx":
+    SENDFILE_BACKEND = "portal.sendfile.nginx"
+    SENDFILE_URL = os.environ.get("DOCUMENT_SENDFILE_URL", "/protected-media")
+elif DOCUMENT_SENDFILE == "xsendfile":
+    SENDFILE_BACKEND = "portal.sendfile.xsendfile"
+
+# Errors: mail to ADMINS ("Name <a@b>,c@d") through the outbox; Sentry if set.
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].strip("> "))
+    for address in env_list("ADMINS")
+]
+LOGGING["loggers"]["django.request"] = {
+    "handlers": ["console", "mail_admins"],
+    "level": "ERROR",
+    "propagate": False,
+}
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "ERROR",
+}
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
+# /readyz shows its details only with this token (X-Readiness-Token header).
+READINESS_TOKEN = os.environ.get("READINESS_TOKEN", "")
+READINESS_MAX_QUEUE = int(os.environ.get("READINESS_MAX_QUEUE", "10000"))

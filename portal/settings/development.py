@@ -5,7 +5,8 @@ from .base import DATABASE_URL, VAR_DIR, os
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
-EMAIL_BACKEND = os.environ.get(
+# Mail still goes through the outbox; the worker prints it to the console.
+EMAIL_TRANSPORT = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 if not DATABASE_URL:

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.mail import outbox_send_due
 from search.backends import database_backend
 from search.models import SavedSearch
 from search.services import ALERTS_LOCK_ID
@@ -28,8 +29,11 @@ def index(*documents):
 
 
 def send_alerts(*args):
+    """Run the alerts, then the worker's mail sender (alerts are queued in the
+    outbox with the items they report)."""
     out = open("/dev/null", "w")
     call_command("send_search_alerts", *args, stdout=out)
+    outbox_send_due()
 
 
 @pytest.fixture

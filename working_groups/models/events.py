@@ -381,12 +381,10 @@ class EventPage(BasePage):
                             change = "updated"
         result = super().save(*args, **kwargs)
         if change is not None:
-            from ..services import event_change_notify
+            from ..tasks import event_change_notify
 
             event_id = self.pk
-            transaction.on_commit(
-                lambda: event_change_notify(event_id=event_id, change=change)
-            )
+            transaction.on_commit(lambda: event_change_notify.enqueue(event_id, change))
         return result
 
     # --- URLs and serving -----------------------------------------------------
