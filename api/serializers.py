@@ -21,6 +21,12 @@ def _visible_group_slugs(context) -> dict[int, str]:
     return context.get("visible_groups", {})
 
 
+class ErrorSerializer(serializers.Serializer):
+    """DRF's error body: ``{"detail": "Not found."}``."""
+
+    detail = serializers.CharField()
+
+
 class CitationLinksSerializer(serializers.Serializer):
     bibtex = serializers.URLField()
     ris = serializers.URLField()
@@ -38,6 +44,9 @@ class ResourceSerializer(serializers.ModelSerializer):
     countries = serializers.SerializerMethodField()
     groups = serializers.SerializerMethodField()
     citations = serializers.SerializerMethodField()
+    # Empty strings when unknown, so plain strings rather than URI or enum.
+    external_url = serializers.CharField(help_text="Empty when there is none.")
+    licence = serializers.CharField(help_text="A licence slug, or empty.")
 
     class Meta:
         model = ResourcePage

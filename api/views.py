@@ -44,7 +44,37 @@ LIBRARY_FILTERS = [
 ]
 
 
+def _documented(viewset_schema: dict, serializer, detail_serializer=None) -> dict:
+    """List and retrieve with the answers they may give: 404 for an unknown page
+    or a record the reader may not see, 401 for a bad token, 429 when throttled."""
+    errors = {
+        401: serializers.ErrorSerializer,
+        404: serializers.ErrorSerializer,
+        429: serializers.ErrorSerializer,
+    }
+    list_kwargs, retrieve_kwargs = viewset_schema
+    return {
+        "list": extend_schema(
+            responses={200: serializer(many=True), **errors}, **list_kwargs
+        ),
+        "retrieve": extend_schema(
+            responses={200: detail_serializer or serializer, **errors},
+            **retrieve_kwargs,
+        ),
+    }
+
+
 class PortalViewSet(viewsets.ReadOnlyModelViewSet):
+    @property
+    def params(self):
+        """The query string without values PostgreSQL cannot hold (NUL): such a
+        filter matches nothing anyone wrote, so it is dropped like a bad value."""
+        params = self.request.query_params.copy()
+        for name in list(params):
+            values = [value for value in params.getlist(name) if "\x00" not in value]
+            params.setlist(name, values)
+        return params
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["visible_groups"] = dict(
@@ -54,22 +84,29 @@ class PortalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("Resources of the library"),
-        description=_("Filters are those of /knowledge/; bad values are ignored."),
-        parameters=LIBRARY_FILTERS,
-    ),
-    retrieve=extend_schema(summary=_("One resource")),
+    **_documented(
+        (
+            {
+                "summary": _("Resources of the library"),
+                "description": _(
+                    "Filters are those of /knowledge/; bad values are ignored."
+                ),
+                "parameters": LIBRARY_FILTERS,
+            },
+            {"summary": _("One resource")},
+        ),
+        serializers.ResourceSerializer,
+    )
 )
 class ResourceViewSet(PortalViewSet):
     serializer_class = serializers.ResourceSerializer
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/\\x00]+"
 
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            query = LibraryFilterForm(self.request.query_params).to_query()
+            query = LibraryFilterForm(self.params).to_query()
             return resource_search(user=user, query=query)
         return resource_queryset_visible(user=user).prefetch_related(
             "organisations", "tags", "groups"
@@ -77,22 +114,31 @@ class ResourceViewSet(PortalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("Events"),
-        description=_("Upcoming events, soonest first; past=true for past events."),
-        parameters=[
-            OpenApiParameter("past", bool, description=_("Past events, latest first")),
-            OpenApiParameter("event_type", str, description=_("Event type")),
-            OpenApiParameter("group", str, description=_("Working group slug")),
-            OpenApiParameter("tag", str, description=_("Tag slug")),
-        ],
-    ),
-    retrieve=extend_schema(summary=_("One event")),
+    **_documented(
+        (
+            {
+                "summary": _("Events"),
+                "description": _(
+                    "Upcoming events, soonest first; past=true for past events."
+                ),
+                "parameters": [
+                    OpenApiParameter(
+                        "past", bool, description=_("Past events, latest first")
+                    ),
+                    OpenApiParameter("event_type", str, description=_("Event type")),
+                    OpenApiParameter("group", str, description=_("Working group slug")),
+                    OpenApiParameter("tag", str, description=_("Tag slug")),
+                ],
+            },
+            {"summary": _("One event")},
+        ),
+        serializers.EventSerializer,
+    )
 )
 class EventViewSet(PortalViewSet):
     serializer_class = serializers.EventSerializer
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/\\x00]+"
 
     def get_queryset(self):
         from django.utils import timezone
@@ -102,7 +148,7 @@ class EventViewSet(PortalViewSet):
         )
         if self.action != "list":
             return events
-        params = self.request.query_params
+        params = self.params
         now = timezone.now()
         if params.get("past") in ("1", "true", "True"):
             events = events.filter(end__lt=now).order_by("-start", "pk")
@@ -118,28 +164,38 @@ class EventViewSet(PortalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Working groups")),
-    retrieve=extend_schema(summary=_("One working group")),
+    **_documented(
+        ({"summary": _("Working groups")}, {"summary": _("One working group")}),
+        serializers.WorkingGroupSerializer,
+    )
 )
 class WorkingGroupViewSet(PortalViewSet):
     serializer_class = serializers.WorkingGroupSerializer
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[^/\\x00]+"
 
     def get_queryset(self):
         return group_list(user=self.request.user)
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("Forum threads"),
-        description=_("Threads of the forums you may read, latest activity first."),
-        parameters=[
-            OpenApiParameter("forum", str, description=_("Forum slug")),
-            OpenApiParameter("group", str, description=_("Working group slug")),
-        ],
-    ),
-    retrieve=extend_schema(summary=_("One thread with its posts")),
+    **_documented(
+        (
+            {
+                "summary": _("Forum threads"),
+                "description": _(
+                    "Threads of the forums you may read, latest activity first."
+                ),
+                "parameters": [
+                    OpenApiParameter("forum", str, description=_("Forum slug")),
+                    OpenApiParameter("group", str, description=_("Working group slug")),
+                ],
+            },
+            {"summary": _("One thread with its posts")},
+        ),
+        serializers.ThreadSerializer,
+        serializers.ThreadDetailSerializer,
+    )
 )
 class ThreadViewSet(PortalViewSet):
     lookup_value_regex = "[0-9]+"
@@ -151,7 +207,7 @@ class ThreadViewSet(PortalViewSet):
 
     def get_queryset(self):
         threads = thread_queryset_readable(user=self.request.user)
-        params = self.request.query_params
+        params = self.params
         if self.action == "list":
             if params.get("forum"):
                 threads = threads.filter(forum__slug=params["forum"])

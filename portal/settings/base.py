@@ -290,6 +290,8 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_RATE_USER", "300/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= is the library's filter (report, dataset…), not a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EMIS Community of Practice API",
