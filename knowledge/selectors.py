@@ -396,12 +396,19 @@ def resource_get_visible(*, user, slug: str) -> ResourcePage | None:
     return resource_queryset_visible(user=user).filter(slug=slug).first()
 
 
-def resource_find_existing(*, doi: str = "", url: str = "") -> ResourcePage | None:
-    """The resource an import row describes, by DOI first, then by link."""
+def resource_find_existing(
+    *, doi: str = "", url: str = "", slug: str = ""
+) -> ResourcePage | None:
+    """The resource an import row describes, by DOI first, then by link, then by
+    the slug of the portal's own page link (its RIS and CSL-JSON exports)."""
     if doi:
         match = ResourcePage.objects.filter(doi__iexact=doi).order_by("pk").first()
         if match is not None:
             return match
     if url:
-        return ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        match = ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        if match is not None:
+            return match
+    if slug:
+        return ResourcePage.objects.filter(slug=slug).order_by("pk").first()
     return None

@@ -534,6 +534,14 @@ def split_authors(value: str) -> list[str]:
     return [part for line in value.splitlines() for part in line.split(";")]
 
 
+# Where each imported field comes from in an import row.
+IMPORT_SOURCES = {
+    "introduction": "summary",
+    "publication_year": "year",
+    "external_url": "url",
+}
+
+
 def _current_values(resource: ResourcePage) -> dict:
     values = {name: getattr(resource, name) for name in IMPORTED_FIELDS}
     values["countries"] = [country.code for country in resource.countries]
@@ -555,7 +563,11 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
         for name in split_names(data.get("organisations", ""))
     ]
     tags = [tag.strip() for tag in data.get("tags", "").split(";") if tag.strip()]
-    existing = resource_find_existing(doi=values["doi"], url=values["external_url"])
+    existing = resource_find_existing(
+        doi=values["doi"],
+        url=values["external_url"],
+        slug=data.get("portal_slug", ""),
+    )
     if existing is None:
         parent = data.get("group") or knowledge_index_get_or_create()
         resource = ResourcePage(
@@ -569,6 +581,18 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
 
     resource = existing.get_latest_revision_as_object()
     before = _current_values(resource)
+    provided = data.get("provided")
+    if provided is not None:
+        # A RIS or CSL-JSON record: what it does not say stays as it is.
+        for name in IMPORTED_FIELDS:
+            if IMPORT_SOURCES.get(name, name) not in provided:
+                values[name] = before[name]
+        if before["format"] in data.get("format_candidates", ()):
+            values["format"] = before["format"]
+        if "tags" not in provided:
+            tags = [tag.name for tag in resource.tags.all()]
+        if "organisations" not in provided:
+            organisations = list(resource.organisations.all())
     if not values["knowledge_type"] and values["format"] == before["format"]:
         # No type in the file: keep the one the resource has (an editor's choice).
         values["knowledge_type"] = before["knowledge_type"]

@@ -14,7 +14,7 @@ from wagtail.models import WorkflowState
 
 from working_groups.selectors import moderated_group_ids_for_user
 
-from .citations import bibtex, ris
+from .citations import bibtex, csl_json, ris
 from .forms import (
     ModerationDecisionForm,
     ResourceResubmitForm,
@@ -44,6 +44,7 @@ from .services import (
 CITATION_FORMATS = {
     "bib": ("application/x-bibtex; charset=utf-8", bibtex),
     "ris": ("application/x-research-info-systems; charset=utf-8", ris),
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", csl_json),
 }
 CITE_LIST_LIMIT = 1000
 
@@ -305,7 +306,8 @@ def _citation_response(resources, fmt: str, filename: str, request) -> HttpRespo
 
 @require_GET
 def resource_cite(request, slug, fmt):
-    """cite.bib / cite.ris beside a resource: only for those who may see it."""
+    """cite.bib / cite.ris / cite.json (CSL-JSON) beside a resource: only for
+    those who may see it."""
     resource = resource_get_visible(user=request.user, slug=slug)
     if resource is None:
         raise Http404
@@ -314,7 +316,7 @@ def resource_cite(request, slug, fmt):
 
 @require_GET
 def library_cite(request, fmt):
-    """The current filtered list of /knowledge/ as BibTeX or RIS."""
+    """The current filtered list of /knowledge/ as BibTeX, RIS or CSL-JSON."""
     from .forms import LibraryFilterForm
 
     query: LibraryQuery = LibraryFilterForm(request.GET).to_query()

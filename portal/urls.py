@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("working_groups.urls")),
     path("", include("forums.urls")),
+    # Open to the rest of the field (issue 16): OAI-PMH, read API, sitemaps, robots.
+    path("", include("oai.urls")),
+    path("", include("api.urls")),
+    path("", include("crawlers.urls")),
 ]
 
 if settings.DEBUG:

@@ -57,7 +57,16 @@ from ..vocabulary import (
 
 # Paths below /knowledge/ that belong to views, never to a resource.
 RESERVED_SLUGS = frozenset(
-    {"submit", "moderation", "my-submissions", "tags", "cite.bib", "cite.ris", "feeds"}
+    {
+        "submit",
+        "moderation",
+        "my-submissions",
+        "tags",
+        "cite.bib",
+        "cite.ris",
+        "cite.json",
+        "feeds",
+    }
 )
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")

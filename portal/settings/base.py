@@ -365,3 +365,59 @@ if SENTRY_DSN:
 # /readyz shows its details only with this token (X-Readiness-Token header).
 READINESS_TOKEN = os.environ.get("READINESS_TOKEN", "")
 READINESS_MAX_QUEUE = int(os.environ.get("READINESS_MAX_QUEUE", "10000"))
+# --- Open to the rest of the field (issue 16): OAI-PMH, sitemaps, read API ------
+INSTALLED_APPS += [
+    "wagtail.contrib.sitemaps",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "oai",
+    "crawlers",
+]
+# OAI-PMH: records per ListRecords/ListIdentifiers page, and the repository
+# identifier in oai:<id>:resource/<n> (default: the host of SITE_URL).
+OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
+OAI_REPOSITORY_ID = os.environ.get("OAI_REPOSITORY_ID", "")
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.VisitorRateThrottle",
+        "api.throttling.MemberRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/minute"),
+        "user": os.environ.get("API_RATE_USER", "300/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= is the library's filter (report, dataset…), not a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EMIS Community of Practice API",
+    "DESCRIPTION": (
+        "Read-only JSON for the portal's public records: resources, events, "
+        "working groups and forum threads. Signed-in sessions and personal API "
+        "tokens (Authorization: Token <key>) also see what their groups share."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "PREPROCESSING_HOOKS": ["api.schema.only_read_api"],
+}
