@@ -27,6 +27,7 @@ DEMO_STEPS = [
     "knowledge.demo",
     "forums.demo",
     "search.demo",
+    "people.demo",
 ]
 
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("working_groups.urls")),
     path("", include("forums.urls")),
+    path("", include("people.urls")),
+    path("", include("places.urls")),
 ]
 
 if settings.DEBUG:
