@@ -206,6 +206,7 @@ def mentoring_request_withdraw(*, requester, request: MentoringRequest):
 def mentoring_message_create(
     *, author, request: MentoringRequest, body: str
 ) -> MentoringMessage:
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
     _deny(
         permissions.can_write_in_mentoring(author, request),
         _("Only the two participants of an open exchange can write in it."),
