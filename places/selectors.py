@@ -50,7 +50,9 @@ def _resources_in(*, user, codes=(), region: str = "") -> QuerySet:
 
 
 def _level_first(resources: QuerySet, first: str) -> QuerySet:
-    order = [first] + [level for level in Level.values if level != first]
+    """The place's own level first, then the nearest scales."""
+    nearest = [Level.NATIONAL, Level.REGIONAL, Level.INTERNATIONAL, Level.ALL_LEVELS]
+    order = [first] + [level for level in nearest if level != first]
     return resources.annotate(
         level_rank=Case(
             *[When(level=level, then=Value(rank)) for rank, level in enumerate(order)],
