@@ -12,7 +12,7 @@ DIRECTORY = {
         "expertise_areas": ["school-census", "interoperability", "data-governance"],
         "other_expertise": "examination data",
         "countries_worked_in": ["SN", "ML", "BF"],
-        "languages_spoken": ["fr", "en", "wo"],
+        "languages_spoken": ["fr", "en"],
         "mentoring_capacity": 2,
     },
     "member": {

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.utils import parse_tags
 
 from portal.models import UserProfile
 
@@ -74,8 +73,9 @@ def directory_entry_update(
         if slug in EXPERTISE_TAG_NAMES
     ]
     known = {name.lower() for name in names}
-    for name in parse_tags(other_expertise or ""):
-        name = name.strip()[:100]
+    # Comma-separated only: "examination data" is one area, not two tags.
+    for name in (other_expertise or "").split(","):
+        name = " ".join(name.split())[:100]
         if name and name.lower() not in known:
             names.append(name)
             known.add(name.lower())

@@ -28,6 +28,7 @@ DEMO_STEPS = [
     "forums.demo",
     "search.demo",
     "people.demo",
+    "places.demo",
 ]
 
 
