@@ -139,6 +139,7 @@ def mentoring_inbox(request):
         return _refuse(request)
     context = selectors.mentoring_list_for(user=request.user)
     context["notifications"] = selectors.notification_list(user=request.user)
+    context["can_view_counts"] = permissions.can_view_mentoring_counts(request.user)
     services.notifications_mark_read(user=request.user)
     return render(request, "people/mentoring_inbox.html", context)
 
