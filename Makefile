@@ -69,3 +69,12 @@ stop-db:
 
 clean: stop-db
 	rm -rf var $(VENV)
+
+# Rebuild places/data/world_map.json (committed) from Natural Earth's public-domain
+# boundaries as the npm package world-atlas ships them. Not needed to run the portal.
+WORLD_ATLAS_VERSION ?= 2.0.2
+.PHONY: world-map
+world-map: setup
+	mkdir -p var/mapdata
+	npm install --prefix var/mapdata --no-save --no-audit --no-fund world-atlas@$(WORLD_ATLAS_VERSION)
+	$(BIN)/python manage.py places_build_map --source var/mapdata/node_modules/world-atlas/countries-110m.json

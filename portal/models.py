@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Now
@@ -110,6 +111,28 @@ class UserProfile(ClusterableModel):
         through=ExpertiseTag, blank=True, verbose_name=_("expertise")
     )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+
+    # -- Expertise directory and mentoring (people app): opt-in, so nobody is
+    # listed in /people/ or on country pages without saying yes.
+    listed_in_directory = models.BooleanField(
+        _("list me in the expertise directory"), default=False
+    )
+    countries_worked_in = CountryField(
+        _("countries worked in"), multiple=True, blank=True
+    )
+    languages_spoken = ArrayField(
+        models.CharField(max_length=10),
+        blank=True,
+        default=list,
+        verbose_name=_("languages spoken"),
+    )
+    mentoring_capacity = models.PositiveSmallIntegerField(
+        _("open mentoring requests I accept"),
+        default=2,
+        help_text=_("0 stops new requests; requests already open stay open."),
+    )
+    # -- end of the expertise directory block
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("oai.urls")),
     path("", include("api.urls")),
     path("", include("crawlers.urls")),
+    path("", include("people.urls")),
+    path("", include("places.urls")),
 ]
 
 if settings.DEBUG:

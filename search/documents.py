@@ -150,6 +150,7 @@ class SearchDocument:
     working_groups: list[int] = field(default_factory=list)
     year: int | None = None
     regions: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
 
     def __post_init__(self):
         self.title = plain_text(self.title)[:TITLE_MAX_CHARS]
@@ -160,6 +161,7 @@ class SearchDocument:
         self.group_ids = sorted({int(pk) for pk in self.group_ids})
         self.working_groups = sorted({int(pk) for pk in self.working_groups})
         self.regions = sorted({str(region) for region in self.regions if region})
+        self.countries = sorted({str(code).upper() for code in self.countries if code})
         if self.year is None and self.date is not None:
             self.year = self.date.year
 
@@ -198,6 +200,7 @@ class SearchDocument:
             "level": self.level or None,
             "working_groups": self.working_groups,
             "regions": self.regions,
+            "countries": self.countries,
         }
         analysed = ENGINE_LANGUAGES.get(language)
         if analysed:
@@ -338,7 +341,7 @@ def engine_index(name: str):
     )
     mapping = Mapping()
     mapping.meta("dynamic", "strict")
-    for field_name in ("key", "source", "kind", "language", "regions"):
+    for field_name in ("key", "source", "kind", "language", "regions", "countries"):
         mapping.field(field_name, Keyword())
     for field_name in ("knowledge_type", "format", "level"):
         mapping.field(field_name, Keyword())

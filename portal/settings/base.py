@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "knowledge",
     "forums",
     "search",
+    "people",
+    "places",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

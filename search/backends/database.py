@@ -85,6 +85,7 @@ WRITE_COLUMNS = [
     ("level", ""),
     ("working_groups", "::int[]"),
     ("regions", "::varchar[]"),
+    ("countries", "::varchar[]"),
     ("is_public", ""),
     ("group_ids", "::int[]"),
     ("cjk_title", ""),
@@ -125,6 +126,7 @@ FACET_COLUMNS = {
     "group": ("working_groups", "int[]"),
     "tag": ("tags", "varchar[]"),
     "region": ("regions", "varchar[]"),
+    "country": ("countries", "varchar[]"),
 }
 
 
@@ -151,6 +153,7 @@ def document_row(document: SearchDocument, now) -> tuple:
         document.level,
         document.working_groups,
         document.regions,
+        document.countries,
         document.is_public,
         document.group_ids if not document.is_public else [],
         cjk_title,
