@@ -8,4 +8,6 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import page_paths, signals  # noqa: F401
+
+        page_paths.connect()
