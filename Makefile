@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup test-setup chromium demo bench stop-db clean
+.PHONY: run test lint format setup test-setup chromium demo bench bench-pages stop-db clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -63,6 +63,11 @@ test: test-setup lint
 bench: $(VENV)/.installed-test
 	@mkdir -p var
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# The portal at a mature community's size (seeded once into portal_pages_bench).
+bench-pages: $(VENV)/.installed-test
+	@mkdir -p var
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 stop-db:
 	$(BIN)/python -c "from pathlib import Path; from portal.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path('var'))"

@@ -410,7 +410,33 @@ def run_queries(backend, rounds: int):
             backend.suggest(prefix, PUBLIC_SCOPE)
             suggest.append((time.perf_counter() - started) * 1000)
     timings["autocomplete"] = suggest
+    if getattr(backend, "is_database", False):
+        timings["floor"] = bare_gin_timings(rounds)
     return timings, totals
+
+
+def bare_gin_timings(rounds: int) -> dict[str, list[float]]:
+    """The floor: per query kind, a bare GIN match of the same words on the same
+    corpus (the first page of ids, no visibility, ranking, counts or facets)."""
+    from django.db import connection
+
+    floor: dict[str, list[float]] = {}
+    with connection.cursor() as cursor:
+        for warmup in (True, False):
+            for _ in range(1 if warmup else rounds):
+                for category, text, _filters, _signed_in in QUERY_MIX:
+                    started = time.perf_counter()
+                    cursor.execute(
+                        "SELECT id FROM search_document WHERE search_vector @@ "
+                        "(websearch_to_tsquery('portal_english', %s) || "
+                        "websearch_to_tsquery('portal_simple', %s)) LIMIT 20",
+                        [text, text],
+                    )
+                    cursor.fetchall()
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if not warmup:
+                        floor.setdefault(category, []).append(elapsed)
+    return floor
 
 
 def bench_backend(name, backend, documents, rounds):
@@ -441,15 +467,9 @@ def print_report(reports, count, rounds):
     out("-" * len(header))
     for report in reports:
         first = True
-        order = [
-            "all",
-            "single word",
-            "phrase",
-            "facet-filtered",
-            "typo",
-            "no hits",
-            "autocomplete",
-        ]
+        # Every kind the mix times, in the mix's order (none left out).
+        kinds = list(dict.fromkeys(category for category, *_rest in QUERY_MIX))
+        order = ["all", *kinds, "autocomplete"]
         for category in order:
             values = report["timings"].get(category)
             if not values:
@@ -465,6 +485,23 @@ def print_report(reports, count, rounds):
             )
             first = False
     out()
+    for report in reports:
+        floor = report["timings"].get("floor")
+        if not floor:
+            continue
+        out(
+            f"{report['name']}: p50 of the backend beside a bare GIN match of the "
+            "same words (first 20 ids)"
+        )
+        out(f"{'queries':<16}{'backend ms':>12}{'bare GIN ms':>13}{'ratio':>8}")
+        for category in dict.fromkeys(c for c, *_rest in QUERY_MIX):
+            backend_p50 = percentile(report["timings"][category], 0.5)
+            floor_p50 = percentile(floor[category], 0.5)
+            out(
+                f"{category:<16}{backend_p50:>12.1f}{floor_p50:>13.1f}"
+                f"{backend_p50 / max(floor_p50, 0.01):>7.1f}x"
+            )
+        out()
     for report in reports:
         out(
             f"hits per query ({report['name']}): "

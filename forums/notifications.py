@@ -8,17 +8,16 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.mail import mail_queue
-from portal.visibility import can_see
+from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
-from . import tokens
+from . import permissions, tokens
 from .markdown import plain_excerpt
 from .models import (
     EmailDelivery,
@@ -98,10 +97,15 @@ def _deliverable(post: Post) -> bool:
 
 @transaction.atomic
 def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> int:
-    """Email mentioned users and (for new posts) immediate subscribers.
+    """Email mentioned users and (for new posts) immediate subscribers, queued as
+    one batch in the outbox. Returns the number of emails queued."""
+    with mail_batch():
+        return _post_notify(
+            post_id=post_id, mentioned_usernames=mentioned_usernames, new=new
+        )
 
-    Returns the number of emails sent.
-    """
+
+def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
     post = (
         Post.objects.select_related("thread__forum__group", "author__profile")
         .filter(pk=post_id)
@@ -111,7 +115,6 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         return 0
     thread = post.thread
     context = _post_context(post)
-    sent = 0
 
     User = get_user_model()
     mentioned = (
@@ -122,12 +125,15 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         .exclude(pk=post.author_id)
         .select_related("forum_preference")
     )
+    mentioned = [
+        user for user in mentioned if user.email and _preference(user).email_mentions
+    ]
+    sent = 0
+    readers = _readers(thread, mentioned)
+    mentioned = [user for user in mentioned if user.pk in readers]
+    claimed = _claim(mentioned, post, EmailDelivery.Kind.MENTION)
     for user in mentioned:
-        if not user.email or not _preference(user).email_mentions:
-            continue
-        if not can_see(user, post):
-            continue
-        if not _record(user, post, EmailDelivery.Kind.MENTION):
+        if user.pk not in claimed:
             continue
         _send(
             user=user,
@@ -139,42 +145,90 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         )
         sent += 1
 
-    if not new:
-        return sent
-    subscriptions = (
-        Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
-        .exclude(user_id=post.author_id)
-        .filter(user__is_active=True)
-        .select_related("user__forum_preference")
-        .order_by("thread_id")  # NULLs last: a thread subscription wins
-    )
-    by_user = {}
-    for subscription in subscriptions:
-        by_user.setdefault(subscription.user_id, subscription)
-    for subscription in by_user.values():
-        user = subscription.user
-        if _preference(user).delivery != NotificationPreference.Delivery.IMMEDIATE:
-            continue
-        if not user.email or not can_see(user, post):
-            continue
-        if not _record(user, post, EmailDelivery.Kind.IMMEDIATE):
-            continue
+    if new:
+        subscriptions = (
+            Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
+            .exclude(user_id=post.author_id)
+            .filter(user__is_active=True)
+            .select_related("user__forum_preference")
+            .order_by("thread_id")  # NULLs last: a thread subscription wins
+        )
+        by_user = {}
+        for subscription in subscriptions:
+            by_user.setdefault(subscription.user_id, subscription)
+        recipients = [
+            subscription
+            for subscription in by_user.values()
+            if subscription.user.email
+            and _preference(subscription.user).delivery
+            == NotificationPreference.Delivery.IMMEDIATE
+        ]
+        readers = _readers(thread, [s.user for s in recipients])
+        recipients = [s for s in recipients if s.user_id in readers]
+        claimed = _claim(
+            [s.user for s in recipients], post, EmailDelivery.Kind.IMMEDIATE
+        )
         subject = (
             _("New discussion in %(forum)s: “%(title)s”")
             if post.position == 1
             else _("New reply in “%(title)s”")
         ) % {"forum": thread.forum.name, "title": thread.title}
-        _send(
-            user=user,
-            subject=subject,
-            template="forums/new_post",
-            context={**context, "subscription": subscription},
-            unsubscribe_url=tokens.unsubscribe_url(
-                user=user, scope=tokens.SUBSCRIPTION, subscription=subscription
-            ),
-        )
-        sent += 1
+        for subscription in recipients:
+            if subscription.user_id not in claimed:
+                continue
+            _send(
+                user=subscription.user,
+                subject=subject,
+                template="forums/new_post",
+                context={**context, "subscription": subscription},
+                unsubscribe_url=tokens.unsubscribe_url(
+                    user=subscription.user,
+                    scope=tokens.SUBSCRIPTION,
+                    subscription=subscription,
+                ),
+            )
+            sent += 1
     return sent
+
+
+def _readers(thread, users) -> set[int]:
+    """Ids of ``users`` who may read ``thread`` (a deliverable post's thread is
+    neither hidden nor deleted, so reading its forum is enough): one query at
+    most, whatever the number of users."""
+    users = list(users)
+    forum = thread.forum
+    if not users or permissions.forum_is_public(forum):
+        return {user.pk for user in users}
+    ids = {user.pk for user in users if user.is_staff and user.is_active}
+    ids |= set(
+        Membership.objects.filter(
+            group_id=forum.group_id,
+            status=Membership.Status.ACTIVE,
+            user_id__in=[user.pk for user in users],
+        ).values_list("user_id", flat=True)
+    )
+    return ids
+
+
+def _claim(users, post, kind) -> set[int]:
+    """Claim the right to email ``post`` to each of ``users`` in one statement;
+    the ids of those not emailed it before (see EmailDelivery)."""
+    users = list(users)
+    if not users:
+        return set()
+    table = EmailDelivery._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(users))
+    params = []
+    now = timezone.now()
+    for user in users:
+        params += [user.pk, post.pk, kind, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, post_id, kind, sent_at) VALUES {rows} "
+            "ON CONFLICT (user_id, post_id) DO NOTHING RETURNING user_id",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 @transaction.atomic

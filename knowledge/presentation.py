@@ -4,6 +4,7 @@ search engines and reference managers, provenance, and who may do what."""
 import json
 
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.safestring import mark_safe
 from wagtail.models import PageLogEntry, Revision, TaskState
 
@@ -11,6 +12,7 @@ from portal.links import absolute_url
 from working_groups.selectors import group_list
 
 from .citations import bibtex, citation_text, publisher_names, ris
+from .models import ResourceAttachment
 from .permissions import can_feature_resource, can_moderate_resource
 from .vocabulary import DCMI_TYPES, LICENCE_URLS, SCHEMA_ORG_TYPES
 
@@ -245,6 +247,18 @@ def resource_provenance(resource) -> dict:
 
 def resource_page_context(request, resource) -> dict:
     user = request.user
+    # Organisations, tags and attachments are read by the citation, metadata
+    # and page parts below: fetched once here, not once per part.
+    prefetch_related_objects(
+        [resource],
+        "organisations",
+        "tags",
+        "groups",
+        Prefetch(
+            "attachments",
+            queryset=ResourceAttachment.objects.select_related("document"),
+        ),
+    )
     visible_groups = {group.pk: group for group in group_list(user=user)}
     groups = [
         visible_groups[pk] for pk in sorted(resource.group_ids) if pk in visible_groups

@@ -33,6 +33,22 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    def _get_site_root_paths(self, cache_object=None, **kwargs):
+        """The sites' root paths from process memory (see portal.page_paths), so
+        ``page.url`` without a request costs no query."""
+        from .page_paths import site_root_paths
+
+        cached = getattr(cache_object, "_wagtail_cached_site_root_paths", None)
+        if cached is not None:
+            return cached
+        paths = site_root_paths()
+        if cache_object is not None:
+            try:
+                cache_object._wagtail_cached_site_root_paths = paths
+            except AttributeError:
+                pass
+        return paths
+
 
 class HomePage(BasePage):
     """The portal's front door: mission, groups, latest activity, how to join."""

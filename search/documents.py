@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,18 +91,17 @@ def search_config_for(language: str) -> str:
     return LANGUAGE_CONFIGS.get(normalise_language(language), SIMPLE_CONFIG)
 
 
+# Control characters (Unicode category Cc) but tab and newline, and the
+# interlinear annotation marks: one regular expression, not a test per character.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufff9-\ufffb]")
+
+
 def plain_text(value: str | None) -> str:
     """Text of rich text or markup, for indexing: tags dropped, entities decoded."""
     if not value:
         return ""
     text = _TAGS.sub(" ", _SCRIPTS.sub(" ", str(value)))
-    text = html.unescape(text)
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\n\t"
-        or (unicodedata.category(ch) != "Cc" and ch not in "\ufff9\ufffa\ufffb")
-    )
+    text = _CONTROLS.sub("", html.unescape(text))
     return _SPACES.sub(" ", text).strip()
 
 

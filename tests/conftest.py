@@ -71,3 +71,14 @@ for _name in (
 def mailoutbox(mailoutbox):
     """Mail as delivered by the worker (see DeliveredMail)."""
     return DeliveredMail(mailoutbox)
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Caches outlive a test's rolled-back transaction: start each test with
+    none (the local-memory cache, the per-process page paths)."""
+    from django.core.cache import cache
+
+    from portal import page_paths
+
+    cache.clear()
+    page_paths.clear()
+    yield

@@ -478,7 +478,11 @@ class EventFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [item.event_type, *(tag.name for tag in item.tags.all())]
+        # Through the prefetched tagged items: no query per event.
+        return [
+            item.event_type,
+            *(tagged.tag.name for tagged in item.tagged_items.all()),
+        ]
 
 
 # --- profiles -------------------------------------------------------------------------

@@ -98,19 +98,21 @@ class EventIndexPage(BasePage):
 def event_index_path(request=None) -> str | None:
     """Path of the live event index relative to its site root, e.g. '/events/'.
 
-    Cached on the request: listings compute many event URLs.
-    """
-    cached = getattr(request, "_event_index_path", None) if request else None
-    if cached is not None:
-        return cached or None
-    index = (
-        EventIndexPage.objects.live().only("id", "url_path", "depth", "path").first()
-    )
-    parts = index.get_url_parts(request) if index else None
-    path = parts[2] if parts and parts[2] else ""
-    if request is not None:
-        request._event_index_path = path
-    return path or None
+    Kept in process memory (see portal.page_paths): listings compute many
+    event URLs."""
+    from portal.page_paths import cached_path
+
+    def compute():
+        index = (
+            EventIndexPage.objects.live()
+            .only("id", "url_path", "depth", "path")
+            .order_by("path")
+            .first()
+        )
+        parts = index.get_url_parts() if index else None
+        return parts[2] if parts and parts[2] else ""
+
+    return cached_path("event_index_path", compute) or None
 
 
 class EventPageForm(WagtailAdminPageForm):
