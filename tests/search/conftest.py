@@ -114,6 +114,7 @@ def backend(request, db):
         return
     node = engine_node(request, request.param)
     engine = new_engine(request.param, node.url)
+    engine.ensure_index()
     yield engine
     engine.close()
     delete_prefix(node.url, engine.alias.removesuffix("-documents"))
@@ -137,6 +138,7 @@ def search_engine(request, settings, db):
     node = engine_node(request, name)
     prefix = engine_prefix()
     configure_engine(settings, name, node.url, index_prefix=prefix)
+    new_engine(name, node.url, index_prefix=prefix).ensure_index()
     yield name
     delete_prefix(node.url, prefix)
 

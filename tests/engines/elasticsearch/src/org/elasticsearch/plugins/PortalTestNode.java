@@ -33,6 +33,8 @@ import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.ar.ArabicAnalyzer;
 import org.apache.lucene.analysis.cjk.CJKAnalyzer;
+import org.apache.lucene.analysis.cjk.CJKBigramFilter;
+import org.apache.lucene.analysis.cjk.CJKWidthFilter;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.es.SpanishAnalyzer;
 import org.apache.lucene.analysis.fr.FrenchAnalyzer;
@@ -59,12 +61,14 @@ public class PortalTestNode {
         @Override
         public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
             Map<String, AnalysisProvider<TokenFilterFactory>> filters = new TreeMap<>();
-            filters.put("lowercase", (is, env, name, s) -> filter(name, LowerCaseFilter::new));
-            filters.put("asciifolding", (is, env, name, s) -> filter(name, ASCIIFoldingFilter::new));
+            filters.put("lowercase", (is, env, name, s) -> filter(name, LowerCaseFilter::new, true));
+            filters.put("asciifolding", (is, env, name, s) -> filter(name, ASCIIFoldingFilter::new, true));
+            filters.put("cjk_width", (is, env, name, s) -> filter(name, CJKWidthFilter::new, true));
+            filters.put("cjk_bigram", (is, env, name, s) -> filter(name, CJKBigramFilter::new, false));
             filters.put("edge_ngram", (is, env, name, s) -> {
                 int min = s.getAsInt("min_gram", 1);
                 int max = s.getAsInt("max_gram", 2);
-                return filter(name, in -> new EdgeNGramTokenFilter(in, min, max, false));
+                return filter(name, in -> new EdgeNGramTokenFilter(in, min, max, false), false);
             });
             return filters;
         }
@@ -82,11 +86,13 @@ public class PortalTestNode {
             return analyzers;
         }
 
-        private static TokenFilterFactory filter(String name, Function<TokenStream, TokenStream> make) {
+        private static TokenFilterFactory filter(String name, Function<TokenStream, TokenStream> make, boolean normalizes) {
             return new TokenFilterFactory() {
                 public String name() { return name; }
                 public TokenStream create(TokenStream in) { return make.apply(in); }
-                public TokenStream normalize(TokenStream in) { return name.equals("edge_ngram") ? in : make.apply(in); }
+                public TokenStream normalize(TokenStream in) {
+                    return normalizes ? make.apply(in) : in;
+                }
             };
         }
 
