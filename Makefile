@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup test-setup chromium demo bench bench-pages stop-db clean
+.PHONY: run test lint format setup test-setup chromium demo bench bench-pages stop-db clean engines
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -57,7 +57,20 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: test-setup lint
+# Real OpenSearch and Elasticsearch nodes for the search tests (tests/engines):
+# Debian's JDK and Maven when missing, then the jars (cached in ~/.m2).
+engines: $(VENV)/.installed-test
+	@if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's JDK and Maven for the search engine tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless maven >/dev/null; \
+	  else \
+	    echo "No JDK/Maven: the OpenSearch and Elasticsearch tests will be skipped."; \
+	  fi; \
+	fi
+	@$(BIN)/python -m tests.engines prefetch || [ "$$CI" != "true" ]
+
+test: test-setup lint engines
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

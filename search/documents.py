@@ -66,8 +66,7 @@ ENGINE_LANGUAGES = {
 
 # Interlinear-annotation characters (never found in real text) mark highlights
 # inside engine output, so user text is escaped before the markers become <mark>
-# tags; plain_text() removes them from documents. (Private-use characters are
-# dropped by osmem, and control characters trimmed at the start of a fragment.)
+# tags; plain_text() removes them from documents.
 MARK_START = "\ufff9"
 MARK_END = "\ufffb"
 BODY_MAX_CHARS = 200_000
@@ -328,8 +327,12 @@ def engine_index(name: str):
         token_filter,
     )
 
+    # CJK text becomes overlapping bigrams (as the database backend's
+    # cjk_bigrams): single characters would match almost any Chinese text.
     folded = analyzer(
-        "portal_folded", tokenizer="standard", filter=["lowercase", "asciifolding"]
+        "portal_folded",
+        tokenizer="standard",
+        filter=["cjk_width", "lowercase", "asciifolding", "cjk_bigram"],
     )
     edge = token_filter("portal_edge", type="edge_ngram", min_gram=1, max_gram=20)
     autocomplete = analyzer(
@@ -358,16 +361,22 @@ def engine_index(name: str):
             fields={"ac": Text(analyzer=autocomplete, search_analyzer=folded)},
         ),
     )
-    mapping.field("summary", Text(analyzer=folded))
-    mapping.field("body", Text(analyzer=folded))
+    # Long texts store their offsets: highlighting reads them from the index
+    # instead of analysing the whole body again for every hit.
+    mapping.field("summary", Text(analyzer=folded, index_options="offsets"))
+    mapping.field("body", Text(analyzer=folded, index_options="offsets"))
     for code, language in ENGINE_LANGUAGES.items():
-        # Named analysers of the built-in language types: osmem only accepts
-        # some built-in names directly in mappings (not "arabic").
         language_analyzer = analyzer(f"portal_{language}", type=language)
-        for field_name in ("title", "summary", "body"):
-            mapping.field(f"{field_name}_{code}", Text(analyzer=language_analyzer))
+        mapping.field(f"title_{code}", Text(analyzer=language_analyzer))
+        for field_name in ("summary", "body"):
+            mapping.field(
+                f"{field_name}_{code}",
+                Text(analyzer=language_analyzer, index_options="offsets"),
+            )
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0)
+    # Replicas: the backend sets auto_expand_replicas (or REPLICAS); refresh is
+    # left to the engine's default.
+    index.settings(number_of_shards=1)
     index.mapping(mapping)
     return index
 
