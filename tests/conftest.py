@@ -71,6 +71,8 @@ for _name in (
 def mailoutbox(mailoutbox):
     """Mail as delivered by the worker (see DeliveredMail)."""
     return DeliveredMail(mailoutbox)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Caches outlive a test's rolled-back transaction: start each test with
