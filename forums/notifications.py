@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.input import header_safe
 from portal.visibility import can_see
 from working_groups.models import Membership
 
@@ -60,7 +61,7 @@ def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=N
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=header_safe(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"),
         body=body,
         to=[user.email],
         headers=headers,

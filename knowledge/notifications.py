@@ -8,6 +8,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from wagtail.models import WorkflowState
 
+from portal.input import header_safe
+
 from .models import ResourcePage
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = No
     ).strip()
     body = render_to_string(f"knowledge/emails/resource_{template}.txt", context)
     send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        header_safe(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
         body,
         None,
         [recipient.email],

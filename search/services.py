@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.input import header_safe
+
 from .backends import (
     SearchBackend,
     SearchEngineUnavailable,
@@ -436,9 +438,11 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
         "unsubscribe_url": unsubscribe_url,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
-            "New results for your saved search “%(name)s”"
-        ) % {"name": saved_search.name}
+        subject = header_safe(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + _("New results for your saved search “%(name)s”")
+            % {"name": saved_search.name}
+        )
         text = render_to_string("search/email/saved_search_alert.txt", context)
         html = render_to_string("search/email/saved_search_alert.html", context)
     message = EmailMultiAlternatives(

@@ -5,6 +5,8 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from portal.input import header_safe
+
 
 def absolute_url(path: str) -> str:
     """Links in emails point at the public site address (SITE_URL)."""
@@ -21,7 +23,7 @@ def email_send(*, template: str, subject: str, recipients: list[str], context: d
     if not recipients:
         return
     body = render_to_string(f"working_groups/emails/{template}.txt", context)
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+    subject = header_safe(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}")
     messages = [
         (subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         for address in recipients

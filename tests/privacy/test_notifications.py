@@ -50,9 +50,7 @@ def test_a_former_member_following_a_private_thread_gets_no_new_posts(
     assert [m.to for m in mailoutbox] == [[world["moderator"].email]]
 
 
-def test_the_forum_settings_page_forgets_threads_of_a_group_one_has_left(
-    client, world
-):
+def test_the_forum_settings_page_forgets_threads_of_a_group_one_has_left(client, world):
     leaver = world["former"]
     Subscription.objects.create(user=leaver, thread=world["thread"])
     client.force_login(leaver)
