@@ -375,6 +375,10 @@ def post_edit(request, pk):
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data.get("title"),
             )
+        except RateLimited as error:
+            return _rate_limited_response(
+                request, "forums/post_edit.html", context, error
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
