@@ -258,3 +258,7 @@ LOGGING = {
 # Every document download is an attachment: a PDF shown inline from the portal's
 # origin could run its own scripts in some viewers.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+# Office documents (ZIP archives) may unpack to at most this much.
+DOCUMENT_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("DOCUMENT_MAX_UNCOMPRESSED_MB", "200")
+)
