@@ -28,3 +28,5 @@ if not DATABASE_URL:
 DATABASES["default"]["TEST"] = {
     "NAME": "test_portal" + os.environ.get("TEST_DB_SUFFIX", "")
 }
+# Request limits are off unless a test turns one on (the cache outlives a test).
+PORTAL_RATE_LIMITS = {}
