@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.input.ControlCharacterMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -285,3 +287,33 @@ PORTAL_RATE_LIMITS = {
     "autocomplete": os.environ.get("RATE_LIMIT_AUTOCOMPLETE", "120/m"),
 }
 SAVED_SEARCHES_PER_MEMBER = int(os.environ.get("SAVED_SEARCHES_PER_MEMBER", "25"))
+
+# Content-Security-Policy (django-csp): scripts and styles from the portal only,
+# no inline script (the portal has none; JSON-LD data blocks do not run), no
+# plugins, no framing by other sites. Enforced here and in production;
+# development.py sends it report-only. The Wagtail admin keeps its own rules.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Wagtail's user bar and a few style attributes in templates.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
