@@ -28,7 +28,7 @@ from .models import (
     Thread,
     ThreadReadState,
 )
-from .rate_limits import check_can_post
+from .rate_limits import check_can_post, check_link_limit
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -287,6 +287,11 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if body != post.body:
         _old_html, old_mentions = render(post.body)
         html, mentions = render(body)
+        check_link_limit(
+            user=editor,
+            external_links=external_link_count(html),
+            exempt_new_account=permissions.can_moderate_forum(editor, thread.forum),
+        )
         PostRevision.objects.create(
             post=post, previous_body=post.body, edited_by=editor
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.visibility import require_visible
+from portal.visibility import hidden, require_visible
 
 from . import permissions, selectors, services, tokens
 from .forms import (
@@ -375,6 +375,10 @@ def post_edit(request, pk):
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data.get("title"),
             )
+        except RateLimited as error:
+            return _rate_limited_response(
+                request, "forums/post_edit.html", context, error
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -679,7 +683,7 @@ def flag_resolve(request, pk):
     )
     forum = flag.post.thread.forum
     if not permissions.can_moderate_forum(request.user, forum):
-        raise PermissionDenied
+        raise hidden()  # flags exist for moderators only
     action = request.POST.get("action")
     if action == "dismiss":
         services.flag_dismiss(moderator=request.user, flag=flag)
@@ -733,6 +737,8 @@ def suspension_lift(request, pk):
     suspension = get_object_or_404(
         Suspension.objects.select_related("forum__group", "user"), pk=pk
     )
+    if not permissions.can_moderate_forum(request.user, suspension.forum):
+        raise hidden()  # suspensions exist for moderators only
     services.suspension_lift(moderator=request.user, suspension=suspension)
     messages.success(request, _("The suspension was lifted."))
     return redirect("forums:moderation", slug=suspension.forum.slug)

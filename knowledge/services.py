@@ -1,6 +1,7 @@
 """Writes of the knowledge library: sharing, moderating, curating, importing."""
 
 import os
+import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -67,6 +68,38 @@ def attachment_allowed_extensions() -> list[str]:
     return [ext.lower() for ext in settings.WAGTAILDOCS_EXTENSIONS]
 
 
+# Office documents are ZIP archives: a small upload can inflate to gigabytes
+# (a "zip bomb") in any server-side or viewer process that opens it.
+ARCHIVE_EXTENSIONS = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
+ARCHIVE_MAX_MEMBERS = 5000
+ARCHIVE_MAX_RATIO = 100
+
+
+def _check_archive(upload, name: str) -> None:
+    refused = ValidationError(
+        _("“%(name)s” is not a valid document or unpacks to too much data.")
+        % {"name": name},
+        code="file_archive",
+    )
+    limit = settings.DOCUMENT_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise refused from error
+    finally:
+        upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    packed = max(sum(member.compress_size for member in members), 1)
+    if (
+        len(members) > ARCHIVE_MAX_MEMBERS
+        or unpacked > limit
+        or unpacked / packed > ARCHIVE_MAX_RATIO
+    ):
+        raise refused
+
+
 def attachment_validate(upload) -> None:
     """Refuse files of a type outside the allow-list, too large, or whose content
     does not match their extension."""
@@ -101,7 +134,9 @@ def attachment_validate(upload) -> None:
                 % {"name": os.path.basename(name), "type": extension.upper()},
                 code="file_content",
             )
-    elif extension == "csv":
+    if extension in ARCHIVE_EXTENSIONS:
+        _check_archive(upload, os.path.basename(name))
+    if extension == "csv":
         upload.seek(0)
         head = upload.read(2048)
         upload.seek(0)

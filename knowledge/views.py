@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import WorkflowState
 
+from portal.visibility import hidden
 from working_groups.selectors import moderated_group_ids_for_user
 
 from .citations import bibtex, csl_json, ris
@@ -225,7 +226,7 @@ def moderation_queue(request):
 def moderation_decide(request, page_id):
     resource = get_object_or_404(ResourcePage, pk=page_id)
     if not can_moderate_resource(request.user, resource):
-        raise PermissionDenied
+        raise hidden()  # a draft in moderation exists for its moderators only
     form = ModerationDecisionForm(request.POST, prefix=f"r{resource.pk}")
     if not form.is_valid():
         draft = resource.get_latest_revision_as_object()

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from .input import validate_person_name
 from .models import UserProfile
 
 
@@ -13,6 +14,7 @@ class SignupProfileForm(forms.Form):
         label=_("Display name"),
         max_length=120,
         help_text=_("How other members will see you."),
+        validators=[validate_person_name],
     )
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False
@@ -51,6 +53,11 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handle"].required = False  # blank keeps the current one
+
+    def clean_display_name(self):
+        name = self.cleaned_data.get("display_name", "")
+        validate_person_name(name)
+        return name.strip()
 
     def clean_handle(self):
         handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@").lower()

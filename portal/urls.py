@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal import views as portal_views
 
 handler500 = "portal.views.server_error"
+handler429 = "portal.throttle.handler429"  # allauth's limits answer through it
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.links import absolute_url
 from portal.mail import mail_queue
@@ -294,6 +295,23 @@ def search_status() -> list[dict]:
 def saved_search_create(
     *, user, name: str, query: SearchQuery, frequency: str
 ) -> SavedSearch:
+    """Save a search; each member keeps at most
+    ``settings.SAVED_SEARCHES_PER_MEMBER`` (every one is re-run for alerts)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = settings.SAVED_SEARCHES_PER_MEMBER
+    if SavedSearch.objects.filter(user=user).count() >= limit:
+        raise ValidationError(
+            ngettext(
+                "You can keep %(count)d saved search; delete one to save another.",
+                "You can keep %(count)d saved searches; delete one to save another.",
+                limit,
+            )
+            % {"count": limit},
+            code="limit",
+        )
     return SavedSearch.objects.create(
         user=user,
         name=name.strip()[:120],

@@ -382,7 +382,7 @@ def event_rsvp(request, slug):
 
 @require_POST
 def event_feature(request, slug):
-    event = _event_or_404(slug)
+    event = require_visible(request.user, _event_or_404(slug))
     if not permissions.can_feature_event(request.user, event):
         return _refuse(request)
     form = FeatureForm(request.POST)

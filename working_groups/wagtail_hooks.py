@@ -16,6 +16,8 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from portal.spreadsheets import FormulaSafeIndexView
+
 from . import admin_views
 from .models import (
     EventRegistration,
@@ -69,6 +71,7 @@ class MembershipEditView(EditView):
 
 
 class MembershipViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = Membership
     icon = "group"
     menu_label = _("Memberships")
@@ -93,6 +96,7 @@ class MembershipViewSet(SnippetViewSet):
 
 
 class MembershipAuditEntryViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = MembershipAuditEntry
     icon = "history"
     menu_label = _("Audit log")
@@ -122,6 +126,7 @@ class MembershipAuditEntryViewSet(SnippetViewSet):
 
 
 class MembershipInvitationViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = MembershipInvitation
     icon = "mail"
     menu_label = _("Invitations")
@@ -153,6 +158,7 @@ class MembershipInvitationViewSet(SnippetViewSet):
 
 
 class EventRegistrationViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = EventRegistration
     icon = "date"
     menu_label = _("Event registrations")

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.input.ControlCharacterMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -423,3 +426,60 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     "PREPROCESSING_HOOKS": ["api.schema.only_read_api"],
 }
+# Office documents (ZIP archives) may unpack to at most this much.
+DOCUMENT_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("DOCUMENT_MAX_UNCOMPRESSED_MB", "200")
+)
+
+# Abuse limits, kept in the cache (the database cache by default, so they hold
+# across worker processes). Behind a reverse proxy, set the client-address
+# setting (see README, "Privacy and hardening"): otherwise every visitor shares
+# the proxy's address.
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+ACCOUNT_RATE_LIMITS = {
+    # A few accounts an hour from one address (it was 20 a minute).
+    "signup": "5/h/ip",
+    # Failed sign-ins count per account *and* address (portal.accounts): an
+    # office of 50 behind one address is not locked out by one person's typos,
+    # and nobody elsewhere can lock an account out. The per-address ceiling
+    # only stops bulk guessing.
+    "login_failed": "300/h/ip,5/5m/key",
+    "login": "100/m/ip",
+}
+PORTAL_RATE_LIMITS = {
+    "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+    "autocomplete": os.environ.get("RATE_LIMIT_AUTOCOMPLETE", "120/m"),
+}
+SAVED_SEARCHES_PER_MEMBER = int(os.environ.get("SAVED_SEARCHES_PER_MEMBER", "25"))
+
+# Content-Security-Policy (django-csp): scripts and styles from the portal only,
+# no inline script (the portal has none; JSON-LD data blocks do not run), no
+# plugins, no framing by other sites. Enforced here and in production;
+# development.py sends it report-only. The Wagtail admin keeps its own rules.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Wagtail's user bar and a few style attributes in templates.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)

@@ -15,3 +15,7 @@ if not DATABASE_URL:
     DATABASES = {"default": embedded_database(VAR_DIR, "portal")}
 
 PORTAL_SHOW_DEMO_PASSWORDS = True
+
+# Report, do not block, while developing (the browser console lists violations).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY  # noqa: F405
+CONTENT_SECURITY_POLICY = None
