@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("livez", portal_views.livez, name="livez"),
+    path("readyz", portal_views.readyz, name="readyz"),
     path("accounts/profile/", portal_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
