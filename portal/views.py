@@ -145,3 +145,23 @@ def readyz(request):
     ) or (request.user.is_authenticated and request.user.is_staff):
         body["checks"] = checks
     return JsonResponse(body, status=200 if ready else 503)
+
+
+# --- Public images with DEBUG off ----------------------------------------------
+
+
+def public_image(request, folder, name):
+    """Images (and their renditions) are public; without a front web server
+    (DEBUG off, gunicorn alone) Django serves them. Only these two folders,
+    one file name deep: documents are never reachable here."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    if name in {".", ".."} or "\\" in name:
+        raise Http404
+    response = serve(request, name, document_root=Path(settings.MEDIA_ROOT) / folder)
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
