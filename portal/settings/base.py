@@ -347,6 +347,7 @@ LOGGING["handlers"]["mail_admins"] = {
     "class": "django.utils.log.AdminEmailHandler",
     "level": "ERROR",
 }
+LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
     import sentry_sdk
