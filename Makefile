@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup test-setup chromium demo bench stop-db clean
+.PHONY: run test lint format setup test-setup chromium demo bench bench-load stop-db clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -65,6 +65,11 @@ test: test-setup lint
 bench: $(VENV)/.installed-test
 	@mkdir -p var
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# gunicorn plus the worker under a mixed load (see bench/load.py; not a test).
+bench-load: $(VENV)/.installed-test
+	@mkdir -p var
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 
 stop-db:
 	$(BIN)/python -c "from pathlib import Path; from portal.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path('var'))"

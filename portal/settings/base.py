@@ -284,7 +284,7 @@ PORTAL_SCHEDULE = {
     "outbox_send": 60,
     "search_retry": 120,
     "task_recover": 120,
-    "saved_search_alerts": 900,
+    "saved_search_alerts": 300,
     "forum_digests": 900,
     "clearsessions": 86400,
     "queue_cleanup": 86400,
