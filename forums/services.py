@@ -151,7 +151,18 @@ def forum_counters_refresh(*, forum: Forum) -> Forum:
 # Threads and posts ------------------------------------------------------------
 
 
+# Advisory lock class for "one member posts one thing at a time".
+POSTING_LOCK_NAMESPACE = 0x7A5D
+
+
 def _check_rate_limits(*, user, forum, kind, html) -> None:
+    """Count-then-insert must not race: the member's posting lock (held to the
+    end of the transaction, across processes and hosts) serialises it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [POSTING_LOCK_NAMESPACE, user.pk % 2**31],
+        )
     check_can_post(
         user=user,
         kind=kind,

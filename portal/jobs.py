@@ -26,7 +26,7 @@ def outbox_send():
 
 
 def search_retry():
-    return import_string("search.services.search_pending_retry")()
+    return import_string("search.services.search_pending_retry")(due_only=True)
 
 
 def task_recover():

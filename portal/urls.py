@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,6 +16,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("livez", portal_views.livez, name="livez"),
+    path("readyz", portal_views.readyz, name="readyz"),
+    re_path(
+        r"^media/(?P<folder>images|original_images)/(?P<name>[^/]+)$",
+        portal_views.public_image,
+        name="public_image",
+    ),
     path("accounts/profile/", portal_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

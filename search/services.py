@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.links import absolute_url
-from portal.mail import mail_queue
+from portal.mail import mail_queue, retry_delay
 
 from .backends import (
     SearchBackend,
@@ -154,15 +154,27 @@ def pending_clear(*, source: str, ids: Iterable[int], backend: str) -> None:
         logger.exception("search: could not clear the retry queue")
 
 
-def search_pending_retry(*, backend_name: str | None = None, limit: int = 1000) -> dict:
-    """Retry queued work (oldest first); returns {"retried", "failed"}."""
+def search_pending_retry(
+    *,
+    backend_name: str | None = None,
+    limit: int = 1000,
+    due_only: bool = False,
+    now: datetime | None = None,
+) -> dict:
+    """Retry queued work (oldest first); returns {"retried", "failed"}.
+
+    ``due_only`` (the scheduler's runs) backs off: an operation that failed n
+    times waits 1, 2, 4 ... minutes (at most an hour) since its last attempt."""
     operations = PendingIndexOperation.objects.order_by("updated_at")
     if backend_name:
         operations = operations.filter(backend=backend_name)
+    now = now or timezone.now()
     grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for backend, source, object_id in operations.values_list(
-        "backend", "source", "object_id"
+    for backend, source, object_id, attempts, updated_at in operations.values_list(
+        "backend", "source", "object_id", "attempts", "updated_at"
     )[:limit]:
+        if due_only and updated_at > now - retry_delay(attempts):
+            continue
         grouped[(backend, source)].append(object_id)
     report = {"retried": 0, "failed": 0}
     for (backend, source), ids in grouped.items():

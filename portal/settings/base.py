@@ -294,7 +294,7 @@ PORTAL_SCHEDULE = {
     "outbox_send": 60,
     "search_retry": 120,
     "task_recover": 120,
-    "saved_search_alerts": 900,
+    "saved_search_alerts": 300,
     "forum_digests": 900,
     "clearsessions": 86400,
     "queue_cleanup": 86400,
@@ -357,6 +357,7 @@ LOGGING["handlers"]["mail_admins"] = {
     "class": "django.utils.log.AdminEmailHandler",
     "level": "ERROR",
 }
+LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
     import sentry_sdk

@@ -6,6 +6,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from portal.models import ScheduledRun
 from portal.scheduler import JOBS, job_run, schedule_tick, scheduler_build
@@ -93,3 +94,31 @@ def test_a_page_scheduled_for_publication_goes_live_when_its_job_runs(home_page)
 
     event.refresh_from_db()
     assert event.live
+
+
+@pytest.mark.django_db
+def test_the_search_retry_job_backs_off_after_each_failure(settings):
+    """A queued engine write failing again waits longer each time."""
+    from search.models import PendingIndexOperation
+    from search.services import search_pending_retry
+
+    settings.PORTAL_SEARCH_BACKENDS = {
+        **settings.PORTAL_SEARCH_BACKENDS,
+        "opensearch": {
+            "BACKEND": "search.backends.elasticsearch.OpenSearchSearchBackend",
+            "URL": "http://127.0.0.1:9",  # nothing listens on the discard port
+            "INDEX_PREFIX": "backoff",
+            "TIMEOUT": 0.5,
+        },
+    }
+    PendingIndexOperation.objects.create(
+        source="forums.thread", object_id=1, backend="opensearch", attempts=3
+    )
+    just_failed = timezone.now()
+
+    soon = search_pending_retry(due_only=True, now=just_failed + timedelta(minutes=2))
+    later = search_pending_retry(due_only=True, now=just_failed + timedelta(minutes=5))
+
+    assert soon == {"retried": 0, "failed": 0}  # 3 failures: wait 4 minutes
+    assert later == {"retried": 0, "failed": 1}
+    assert PendingIndexOperation.objects.get().attempts == 4
