@@ -69,6 +69,8 @@ FUZZY_EXPANSIONS = 10
 # Tie-breaker of every sort: equal hits keep one order from page to page.
 TIE_BREAKER = {"key": {"order": "asc"}}
 JSON = {"accept": "application/json", "content-type": "application/json"}
+# 4xx answers that are trouble with the engine or the credentials, not the query.
+NOT_REJECTED = {401, 403, 408, 429}
 SOURCE_FIELDS = [
     "key",
     "source",
@@ -183,17 +185,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         text = f"{self.name}: {error}"[:1000]
         if status == 404:
             return IndexMissing(text)
-        if (
-            status is not None
-            and 400 <= status < 500
-            and status
-            not in {
-                401,
-                403,
-                408,
-                429,
-            }
-        ):
+        if status is not None and 400 <= status < 500 and status not in NOT_REJECTED:
             translated = SearchQueryRejected(text)
         else:
             translated = SearchEngineUnavailable(text)
