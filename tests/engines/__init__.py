@@ -201,8 +201,10 @@ def start(name: str) -> EngineNode:
 
 
 def cleanup(node: EngineNode) -> None:
+    """Stop the node and remove its data and log."""
     node.stop()
     shutil.rmtree(VAR / f"{node.name}-{os.getpid()}", ignore_errors=True)
+    node.log.unlink(missing_ok=True)
 
 
 def prefetch() -> None:

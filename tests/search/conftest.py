@@ -102,6 +102,7 @@ def new_engine(name: str, url: str, **params):
         index_prefix=params.pop("index_prefix", engine_prefix()),
         timeout=params.pop("timeout", 10),
         refresh=params.pop("refresh", True),
+        alias_grace=params.pop("alias_grace", 0.5),
         **params,
     )
 

@@ -69,6 +69,8 @@ FUZZY_EXPANSIONS = 10
 # Tie-breaker of every sort: equal hits keep one order from page to page.
 TIE_BREAKER = {"key": {"order": "asc"}}
 JSON = {"accept": "application/json", "content-type": "application/json"}
+# 4xx answers that are trouble with the engine or the credentials, not the query.
+NOT_REJECTED = {401, 403, 408, 429}
 SOURCE_FIELDS = [
     "key",
     "source",
@@ -115,7 +117,9 @@ class ElasticsearchSearchBackend(SearchBackend):
 
     Parameters (settings.PORTAL_SEARCH_BACKENDS): URL, INDEX_PREFIX, TIMEOUT,
     BULK_TIMEOUT, REFRESH, REPLICAS (default: auto_expand_replicas 0-1),
-    OPTIONS (TLS, authentication: see connection.py and the README)."""
+    ALIAS_GRACE (seconds old indices outlive an alias swap; default the search
+    timeout, at most 3), OPTIONS (TLS, authentication: see connection.py and
+    the README)."""
 
     product = "elasticsearch"
 
@@ -127,6 +131,8 @@ class ElasticsearchSearchBackend(SearchBackend):
         self.bulk_timeout = float(params.get("bulk_timeout") or 60)
         self.refresh = params.get("refresh", False)
         self.replicas = params.get("replicas")
+        grace = params.get("alias_grace")
+        self.alias_grace = float(min(self.timeout, 3) if grace is None else grace)
         self.options = engine_options(self.product, params.get("options"))
         self.last_failures: list[tuple[str, str]] = []
         if not self.url and self.options.get("cloud_id"):
@@ -179,17 +185,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         text = f"{self.name}: {error}"[:1000]
         if status == 404:
             return IndexMissing(text)
-        if (
-            status is not None
-            and 400 <= status < 500
-            and status
-            not in {
-                401,
-                403,
-                408,
-                429,
-            }
-        ):
+        if status is not None and 400 <= status < 500 and status not in NOT_REJECTED:
             translated = SearchQueryRejected(text)
         else:
             translated = SearchEngineUnavailable(text)
@@ -398,6 +394,10 @@ class ElasticsearchSearchBackend(SearchBackend):
         except Exception:
             self._call(self._indices().delete, index=name)
             raise
+        if old:
+            # Searches that resolved the alias just before the swap may still
+            # be running on the old index: give them their timeout to finish.
+            time.sleep(self.alias_grace)
         removed = 0
         for old_name in old:
             removed += self._count_index(old_name)
