@@ -131,7 +131,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
     mentioned = list(
         User.objects.filter(username__in=list(mentioned_usernames), is_active=True)
         .exclude(pk=post.author_id)
-        .select_related("forum_preference")
+        .select_related("forum_preference", "profile")
     )
     mentioned = [
         user for user in mentioned if user.email and _preference(user).email_mentions
@@ -161,7 +161,7 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
             Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
             .exclude(user_id=post.author_id)
             .filter(user__is_active=True)
-            .select_related("user__forum_preference")
+            .select_related("user__forum_preference", "user__profile")
             .order_by("thread_id")  # NULLs last: a thread subscription wins
         )
         by_user = {}
