@@ -28,7 +28,7 @@ from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user, moderated_group_ids_for_user
 
 from .models import ResourcePage, ResourceTag
-from .vocabulary import Format
+from .vocabulary import Format, Region
 
 GroupLink = ResourcePage.groups.through
 
@@ -417,13 +417,25 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
             f"SELECT '{name}', f_{name}::text, NULL, "
             f"count(*) FILTER (WHERE {others(name)}) FROM base GROUP BY 2"
         )
-    parts.append(
-        f"SELECT 'region', region::text, NULL, count(*) FILTER (WHERE "
-        f"{others('region')}) FROM base CROSS JOIN LATERAL unnest(f_regions) region"
-        " GROUP BY 2"
+    # Regions: one conditional count per vocabulary value in a single pass
+    # (cheaper than unnesting every resource's array).
+    regions = [region.value for region in Region]
+    region_counts = ", ".join(
+        f"count(*) FILTER (WHERE f_regions @> ARRAY[%s]::varchar[] AND "
+        f"{others('region')}) AS r{index}"
+        for index, _value in enumerate(regions)
+    )
+    region_rows = ", ".join(
+        f"(%s, counted.r{index})" for index, _value in enumerate(regions)
     )
     parts.append(
-        f"SELECT 'group', group_id::text, NULL, count(DISTINCT f_id) FILTER (WHERE "
+        f"SELECT 'region', region.value, NULL, region.n FROM (SELECT {region_counts} "
+        f"FROM base) counted CROSS JOIN LATERAL (VALUES {region_rows}) "
+        "region(value, n)"
+    )
+    part_params = [*regions, *regions]
+    parts.append(
+        f"SELECT 'group', group_id::text, NULL, count(*) FILTER (WHERE "
         f"{others('group')}) FROM (SELECT f_id, f_owner AS group_id{flag_list} "
         f"FROM base WHERE f_owner IS NOT NULL UNION SELECT f_id, "
         f"link.workinggrouppage_id{flag_list} FROM base JOIN {shared} link "
@@ -431,7 +443,7 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
     )
     parts.append(
         f"SELECT 'tag', tag.slug, tag.name, counted.n FROM (SELECT item.tag_id, "
-        f"count(DISTINCT f_id) FILTER (WHERE {others('tag')}) AS n FROM base "
+        f"count(*) FILTER (WHERE {others('tag')}) AS n FROM base "
         f"JOIN {tagged} item ON item.content_object_id = f_id GROUP BY 1) counted "
         f"JOIN {tag_table} tag ON tag.id = counted.tag_id"
     )
@@ -442,7 +454,7 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
     total = 0
     tags = []
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [*params, *part_params])
         for facet, value, label, count in cursor.fetchall():
             if facet == "total":
                 total = count
