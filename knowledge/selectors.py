@@ -87,8 +87,21 @@ def resource_list_for_group(
     *, user, group: WorkingGroupPage, limit: int = 6, featured: bool | None = None
 ) -> list[ResourcePage]:
     """Visible resources of a working group, featured first then newest;
-    ``featured=True`` keeps only the curated ones."""
-    resources = resource_queryset_visible(user=user).filter(_in_groups([group.pk]))
+    ``featured=True`` keeps only the curated ones.
+
+    The group's resource ids are read first (two index scans, kept on the
+    group for the page's other lists): sorting those few rows by id beats
+    joining every page of the site to sort them."""
+    ids = getattr(group, "_resource_ids", None)
+    if ids is None:
+        owned = ResourcePage.objects.filter(owning_group_id=group.pk).order_by()
+        shared = GroupLink.objects.filter(workinggrouppage_id=group.pk)
+        ids = sorted(
+            set(owned.values_list("page_ptr_id", flat=True))
+            | set(shared.values_list("resourcepage_id", flat=True))
+        )
+        group._resource_ids = ids
+    resources = resource_queryset_visible(user=user).filter(pk__in=ids)
     if featured is not None:
         resources = resources.filter(featured=featured)
     resources = resources.order_by("-featured", "-first_published_at", "-pk")
