@@ -741,6 +741,9 @@ def main():
     parser.add_argument("--only", help="time only pages whose label or path has this")
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument(
+        "--reindex", action="store_true", help="time a full database reindex too"
+    )
     parser.add_argument("--load", action="store_true", help="gunicorn throughput too")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=6)
@@ -761,6 +764,8 @@ def main():
     if seed_state() not in (DATA_MARK, SEED_MARK):
         seed(write)
     if seed_state() != SEED_MARK:
+        index(write)
+    if args.reindex:
         index(write)
     if args.seed_only:
         return

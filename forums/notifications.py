@@ -123,7 +123,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
             is_active=True,
         )
         .exclude(pk=post.author_id)
-        .select_related("forum_preference")
+        .select_related("forum_preference", "profile")
     )
     mentioned = [
         user for user in mentioned if user.email and _preference(user).email_mentions
@@ -150,7 +150,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
             Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
             .exclude(user_id=post.author_id)
             .filter(user__is_active=True)
-            .select_related("user__forum_preference")
+            .select_related("user__forum_preference", "user__profile")
             .order_by("thread_id")  # NULLs last: a thread subscription wins
         )
         by_user = {}
