@@ -144,7 +144,7 @@ class EventSerializer(serializers.ModelSerializer):
         return _visible_group_slugs(self.context).get(event.group_id)
 
     def get_tags(self, event) -> list[str]:
-        return sorted(tag.name for tag in event.tags.all())
+        return sorted(item.tag.name for item in event.tagged_items.all())
 
 
 class WorkingGroupSerializer(serializers.ModelSerializer):

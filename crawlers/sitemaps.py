@@ -40,8 +40,6 @@ class PublicPageSitemap(PageSitemap):
 class PublicThreadSitemap(Sitemap):
     """Discussions in forums a visitor may read, latest activity first."""
 
-    limit = 5000
-
     def items(self):
         return (
             Thread.objects.filter(deleted_at__isnull=True, is_hidden=False)

@@ -8,8 +8,9 @@ from django.dispatch import receiver
 
 from knowledge.models import ResourcePage
 from knowledge.permissions import can_view_resource
+from working_groups.models import Visibility, WorkingGroupPage
 
-from .selectors import set_specs_for
+from .selectors import public_resources, set_specs_for
 
 
 def _public_state(resource) -> tuple[bool, list[str]]:
@@ -54,3 +55,27 @@ def note_public_state_before_delete(sender, instance, **kwargs):
 def sync_after_delete(sender, instance, **kwargs):
     was_public, set_specs = getattr(instance, "_oai_before", (False, []))
     _queue_sync(instance.pk, was_public, set_specs)
+
+
+@receiver(pre_save, sender=WorkingGroupPage)
+def note_public_resources_of_a_closing_group(sender, instance, raw=False, **kwargs):
+    """A public group made members-only (or unpublished) takes its public
+    resources off the record: note which ones, with their sets, before the save."""
+    instance._oai_closing = []
+    if raw or not instance.pk:
+        return
+    stored = WorkingGroupPage.objects.filter(pk=instance.pk).first()
+    if stored is None or not stored.live or stored.visibility != Visibility.PUBLIC:
+        return
+    if instance.live and instance.visibility == Visibility.PUBLIC:
+        return
+    instance._oai_closing = [
+        (resource.pk, set_specs_for(resource))
+        for resource in public_resources(set_spec=f"group:{stored.slug}")
+    ]
+
+
+@receiver(post_save, sender=WorkingGroupPage)
+def sync_resources_of_a_closing_group(sender, instance, raw=False, **kwargs):
+    for resource_id, set_specs in getattr(instance, "_oai_closing", []):
+        _queue_sync(resource_id, True, set_specs)

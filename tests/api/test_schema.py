@@ -59,6 +59,13 @@ def test_docs_load_their_assets_from_the_portal(client, url):
         assert cdn not in page
 
 
+def test_browsable_api_for_people(world, client):
+    response = client.get("/api/resources/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "Open census guide" in response.content.decode()
+    assert "Secret budget draft" not in response.content.decode()
+
+
 @pytest.fixture
 def api_schema(world, readers):
     """The schema, loaded from the portal's WSGI app in this process. Like

@@ -93,3 +93,16 @@ def test_never_public_resources_leave_no_tombstone(
     with django_capture_on_commit_callbacks(execute=True):
         secret.delete()
     assert not DeletedRecord.objects.exists()
+
+
+def test_a_group_made_private_turns_its_resources_into_deleted_records(
+    resource, group, django_capture_on_commit_callbacks
+):
+    outside = ResourceFactory(title="Not in the group")
+    group.visibility = Visibility.MEMBERS
+    with django_capture_on_commit_callbacks(execute=True):
+        group.save_revision().publish()
+    assert list(DeletedRecord.objects.values_list("resource_id", flat=True)) == [
+        resource.pk
+    ]
+    assert not DeletedRecord.objects.filter(resource_id=outside.pk).exists()
