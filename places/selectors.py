@@ -129,9 +129,12 @@ def _members(*, user, codes) -> list | None:
 def _split(resources: QuerySet) -> tuple[list, list, int, int]:
     tacit = resources.filter(knowledge_type=KnowledgeType.TACIT)
     explicit = resources.exclude(knowledge_type=KnowledgeType.TACIT)
+    listing = ("organisations", "tags", "groups")
     return (
-        list(explicit.select_related("owning_group")[:LIMIT]),
-        list(tacit.select_related("owning_group")[:LIMIT]),
+        list(
+            explicit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]
+        ),
+        list(tacit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]),
         explicit.count(),
         tacit.count(),
     )

@@ -5,6 +5,7 @@ outcome becomes a lesson learned that a moderator approves."""
 import re
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_USERS
@@ -29,6 +30,11 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"people-{name}.png"), full_page=True)
 
 
+def no_axe_violations(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def open_exchange(page):
     page.get_by_role("link", name=re.compile(r"^Mentoring")).click()
     page.get_by_role("link", name=TOPIC).first.click()
@@ -44,9 +50,11 @@ def test_from_expert_search_to_published_lesson(page, demo_live, sign_in):
     filters.get_by_role("button", name="Find experts").click()
     expect(page.get_by_role("heading", level=2, name="2 experts")).to_be_visible()
     shot(page, "1-directory")
+    no_axe_violations(page)
     page.get_by_role("link", name="Carlos Mendes").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Carlos Mendes")
+    no_axe_violations(page)
     page.get_by_label("A one-off exchange").check()
     page.get_by_label("Topic").fill(TOPIC)
     page.get_by_label("Country it is about").select_option(label="Senegal")
@@ -82,11 +90,13 @@ def test_from_expert_search_to_published_lesson(page, demo_live, sign_in):
     page.get_by_role("button", name="Close with this outcome").click()
     expect(page.locator(".status")).to_have_text("Closed")
     shot(page, "2-closed")
+    no_axe_violations(page)
     sign_out(page)
 
     sign_in(page, *credentials("member"))
     open_exchange(page)
     page.get_by_role("link", name="Turn the outcome into a lesson learned").click()
+    no_axe_violations(page)
     page.get_by_label("Title").fill(LESSON)
     page.get_by_label("The lesson").fill("A one-district pilot shows what breaks.")
     page.get_by_role("button", name="Ask for consent").click()
@@ -111,6 +121,8 @@ def test_from_expert_search_to_published_lesson(page, demo_live, sign_in):
     sign_out(page)
 
     page.goto("/countries/sn/")
+    no_axe_violations(page)
+    shot(page, "4-country")
     lessons = page.get_by_role("region", name=re.compile("Lessons learned"))
     lessons.get_by_role("link", name=LESSON).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(LESSON)
