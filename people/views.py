@@ -87,6 +87,9 @@ def directory_entry_edit(request):
 
 
 def expert_detail(request, pk):
+    if not request.user.is_authenticated:
+        # The directory is for members: a visitor learns nothing about who exists.
+        return _refuse(request)
     person = selectors.expert_get(pk=pk)
     if person is None:
         raise Http404

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -100,7 +101,11 @@ def mail_queue(
         )
         for address in addresses
     ]
-    OutboxMessage.objects.bulk_create(rows)
+    if getattr(_batch, "depth", 0):
+        # A fan-out: the rows are written together when the batch ends.
+        _batch.rows = [*getattr(_batch, "rows", []), *rows]
+    else:
+        OutboxMessage.objects.bulk_create(rows)
     outbox_flush_after_commit()
     return len(rows)
 
@@ -126,11 +131,16 @@ def outbox_flush_after_commit() -> None:
 @contextmanager
 def mail_batch():
     """Queue many emails (a fan-out) and ask for one send at the end."""
+    from .models import OutboxMessage
+
     _batch.depth = getattr(_batch, "depth", 0) + 1
     try:
         yield
     finally:
         _batch.depth -= 1
+        if not _batch.depth and getattr(_batch, "rows", None):
+            rows, _batch.rows = _batch.rows, []
+            OutboxMessage.objects.bulk_create(rows)
         if not _batch.depth and getattr(_batch, "queued", False):
             _batch.queued = False
             transaction.on_commit(_enqueue_send, robust=True)
@@ -232,6 +242,7 @@ def _send_batch(batch: list) -> tuple[int, int]:
     from .models import OutboxMessage
 
     sent = failed = 0
+    delivered = []
     connection = get_connection(settings.EMAIL_TRANSPORT, fail_silently=False)
     try:
         connection.open()
@@ -254,15 +265,18 @@ def _send_batch(batch: list) -> tuple[int, int]:
                         failed += 1
                     break
                 continue
-            OutboxMessage.objects.filter(pk=message.pk).update(
+            delivered.append(message.pk)
+            sent += 1
+    finally:
+        # One statement marks what the batch delivered as sent.
+        if delivered:
+            OutboxMessage.objects.filter(pk__in=delivered).update(
                 status=OutboxMessage.Status.SENT,
                 sent_at=timezone.now(),
-                attempts=message.attempts + 1,
+                attempts=F("attempts") + 1,
                 last_error="",
                 claimed_at=None,
             )
-            sent += 1
-    finally:
         try:
             connection.close()
         except Exception:

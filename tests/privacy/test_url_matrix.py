@@ -67,7 +67,66 @@ class Exempt:
     reason: str
 
 
+MENTORING_COVERED = (
+    "a private two-person exchange: tests/people/test_route_privacy.py and "
+    "tests/people/test_privacy.py (bystanders, moderators and staff get the "
+    "answer for a missing exchange)"
+)
+
 MATRIX = {
+    # Production (issue 11): liveness and readiness reveal nothing to the public.
+    "livez": Listing("/livez"),
+    "readyz": Listing("/readyz"),
+    "^media/(?P<folder>images|original_images)/(?P<name>[^/]+)$": Exempt(
+        "image files only (never documents), by name; tests/privacy/test_media.py "
+        "and tests/production cover the documents folder and path spellings"
+    ),
+    # Open to the rest of the field (issue 16).
+    "oai/": Listing("/oai/?verb=ListRecords&metadataPrefix=oai_dc"),
+    "sitemap.xml": Listing("/sitemap.xml"),
+    "robots.txt": Listing("/robots.txt"),
+    "api/": Listing("/api/"),
+    "api/schema/": Listing("/api/schema/"),
+    "api/docs/": Listing("/api/docs/"),
+    "api/redoc/": Listing("/api/redoc/"),
+    "api/tokens/": Listing("/api/tokens/"),
+    "api/tokens/<int:pk>/revoke/": Exempt(
+        "a member's own tokens only: tests/api/test_tokens.py"
+    ),
+    "api/^resources/$": Listing("/api/resources/?q=secret"),
+    "api/^resources/(?P<slug>[^/\\x00]+)/$": Private(
+        "/api/resources/secret-blueprint/", "/api/resources/no-such-thing/"
+    ),
+    "api/^events/$": Listing("/api/events/"),
+    "api/^events/(?P<slug>[^/\\x00]+)/$": Private(
+        "/api/events/members-meeting/", "/api/events/no-such-event/"
+    ),
+    "api/^working-groups/$": Listing("/api/working-groups/"),
+    "api/^working-groups/(?P<slug>[^/\\x00]+)/$": Private(
+        "/api/working-groups/closed-circle/", "/api/working-groups/no-such-group/"
+    ),
+    "api/^threads/$": Listing("/api/threads/"),
+    "api/^threads/(?P<pk>[0-9]+)/$": Private(
+        "/api/threads/{thread}/", "/api/threads/{thread_missing}/"
+    ),
+    # People and places (issue 17).
+    "people/": Listing("/people/?q=secret"),
+    "people/me/": Listing("/people/me/"),
+    "people/experts/<int:pk>/": Private(
+        "/people/experts/{member_pk}/", "/people/experts/{page_missing}/"
+    ),
+    "people/mentoring/": Listing("/people/mentoring/"),
+    "people/mentoring/counts/": Listing("/people/mentoring/counts/"),
+    "people/mentoring/<int:pk>/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/answer/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/messages/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/close/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/withdraw/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/lesson/": Exempt(MENTORING_COVERED),
+    "people/mentoring/<int:pk>/lesson/answer/": Exempt(MENTORING_COVERED),
+    "countries/": Listing("/countries/"),
+    "countries/<str:code>/": Listing("/countries/sn/"),
+    "regions/<slug:slug>/": Listing("/regions/africa/"),
     "documents/^(\\d+)/(.*)$": Private(
         "/documents/{document}/secret.pdf", "/documents/{document_missing}/secret.pdf"
     ),
@@ -104,10 +163,10 @@ MATRIX = {
     "knowledge/tags/<str:slug>/": Private(
         "/knowledge/tags/only-secret/", "/knowledge/tags/no-such-tag/"
     ),
-    "^knowledge/cite\\.(?P<fmt>bib|ris)$": Listing(
+    "^knowledge/cite\\.(?P<fmt>bib|ris|json)$": Listing(
         "/knowledge/cite.ris?tag=only-secret"
     ),
-    "^knowledge/(?P<slug>[^/]+)/cite\\.(?P<fmt>bib|ris)$": Private(
+    "^knowledge/(?P<slug>[^/]+)/cite\\.(?P<fmt>bib|ris|json)$": Private(
         "/knowledge/secret-blueprint/cite.bib", "/knowledge/no-such-thing/cite.bib"
     ),
     "knowledge/<str:slug>/feature/": Private(
