@@ -73,7 +73,7 @@ THREADS = [
             ),
             (
                 "moderator",
-                "Welcome @member and @newcomer! The *Technologies* group has a "
+                "Welcome @carlos-mendes and @lin-wei! The *Technologies* group has a "
                 "discussion on census platforms you may like.",
             ),
         ],

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 DEMO_USERS = [
@@ -60,6 +61,10 @@ def user_upsert(*, email: str, display_name: str, password: str, staff: bool = F
     if not profile.display_name:
         profile.display_name = display_name
         profile.save()
+    if profile.handle.startswith("member-"):
+        # Demo people chose their forum handle from their name (never the email).
+        profile.handle = slugify(display_name)[:30]
+        profile.save(update_fields=["handle"])
     return user
 
 

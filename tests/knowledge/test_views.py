@@ -226,16 +226,17 @@ def test_only_the_groups_moderators_see_the_queue_and_decide(
     for user in (member, outsider):
         client.force_login(user)
         assert client.get("/knowledge/moderation/").status_code == 403
+        # A draft in moderation does not exist for them (portal.visibility).
         assert (
             client.post(f"/knowledge/moderation/{pending.pk}/", decision).status_code
-            == 403
+            == 404
         )
     client.force_login(elsewhere)
     assert (
         "Pending checklist" not in client.get("/knowledge/moderation/").content.decode()
     )
     assert (
-        client.post(f"/knowledge/moderation/{pending.pk}/", decision).status_code == 403
+        client.post(f"/knowledge/moderation/{pending.pk}/", decision).status_code == 404
     )
     pending.refresh_from_db()
     assert not pending.live
