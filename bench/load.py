@@ -78,10 +78,12 @@ def grow(*, resources: int, posts: int, members: int, out=say) -> dict:
         if not home_page_get_or_create().get_children().exists():
             call_command("load_demo", "--quiet-users", stdout=open(os.devnull, "w"))
     User = get_user_model()
+    added = False
     groups = list(WorkingGroupPage.objects.live())
     have = User.objects.filter(username__startswith="load-").count()
     if have < members:
         out(f"members: adding {members - have}")
+        added = True
         new = [
             User(username=f"load-{n}", email=f"load-{n}@example.org", password="!")
             for n in range(have, members)
@@ -101,6 +103,7 @@ def grow(*, resources: int, posts: int, members: int, out=say) -> dict:
     have = Post.objects.count()
     if have < posts:
         out(f"posts: adding {posts - have}")
+        added = True
         rng = random.Random(7)
         with transaction.atomic():
             threads = []
@@ -128,12 +131,23 @@ def grow(*, resources: int, posts: int, members: int, out=say) -> dict:
                         )
                     )
             Post.objects.bulk_create(batch, batch_size=2000)
-            for thread in threads:
-                thread.reply_count = 9
-            Thread.objects.bulk_update(threads, ["reply_count"], batch_size=1000)
+    # Counters as post_create keeps them (positions are handed out from them).
+    from django.db.models import Count, Max, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    posts_of = Post.objects.filter(thread=OuterRef("pk")).values("thread")
+    Thread.objects.filter(author__username__startswith="load-").update(
+        last_position=Coalesce(
+            Subquery(posts_of.annotate(m=Max("position")).values("m")[:1]), 0
+        ),
+        reply_count=Coalesce(
+            Subquery(posts_of.annotate(n=Count("pk")).values("n")[:1]) - 1, 0
+        ),
+    )
     have = ResourcePage.objects.count()
     if have < resources:
         out(f"resources: adding {resources - have} (Wagtail pages, the slow part)")
+        added = True
         from knowledge.services import knowledge_index_get_or_create
 
         parent = knowledge_index_get_or_create()
@@ -154,7 +168,8 @@ def grow(*, resources: int, posts: int, members: int, out=say) -> dict:
                     out(
                         f"  {n + 1} ({(n + 1 - have) / (time.monotonic() - started):.0f}/s)"
                     )
-    call_command("search_reindex", stdout=open(os.devnull, "w"))
+    if added:
+        call_command("search_reindex", stdout=open(os.devnull, "w"))
     call_command("collectstatic", "--noinput", verbosity=0)
     return {
         "resources": ResourcePage.objects.count(),
@@ -201,7 +216,10 @@ def targets() -> dict:
             "pk", "forum__slug"
         )[:200]
     ) or list(Thread.objects.values_list("pk", "forum__slug")[:200])
-    resources = [p.url for p in ResourcePage.objects.live().public()[:300]]
+    resources = [
+        p.url
+        for p in ResourcePage.objects.live().public().filter(visibility="public")[:300]
+    ]
     return {"threads": public_threads, "resources": [u for u in resources if u]}
 
 

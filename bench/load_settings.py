@@ -37,4 +37,9 @@ FORUMS_RATE_LIMITS = {
     "THREADS_PER_MINUTE": 100000,
     "POSTS_PER_MINUTE": 100000,
 }
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "ERROR"},
+}

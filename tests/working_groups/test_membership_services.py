@@ -119,6 +119,7 @@ def test_members_cannot_ask_again(group, member):
 
 def test_moderator_approves_with_a_message(group, moderator, outsider, mail_on_commit):
     pending = membership_request(user=outsider, group=group, motivation="Hello")
+    mail_on_commit.outbox.clear()  # the request's own mail was delivered
 
     with mail_on_commit():
         approved = membership_approve(
@@ -145,6 +146,7 @@ def test_moderator_approves_with_a_message(group, moderator, outsider, mail_on_c
 
 def test_moderator_declines_with_a_reason(group, moderator, outsider, mail_on_commit):
     pending = membership_request(user=outsider, group=group, motivation="Hello")
+    mail_on_commit.outbox.clear()  # the request's own mail was delivered
 
     with mail_on_commit():
         declined = membership_decline(
