@@ -398,7 +398,20 @@ def run_queries(backend, rounds: int):
                     text=text, filters={k: tuple(v) for k, v in filters.items()}
                 )
                 started = time.perf_counter()
-                results = backend.search(query, member if signed_in else PUBLIC_SCOPE)
+                try:
+                    results = backend.search(
+                        query, member if signed_in else PUBLIC_SCOPE
+                    )
+                except Exception as error:  # noqa: BLE001 - counted and shown, not fatal
+                    errors = totals.setdefault("errors", {})
+                    if category not in errors:
+                        out(
+                            f"  {category} {text!r} failed: {error!r}"[:600], flush=True
+                        )
+                        cause = getattr(error, "__cause__", None)
+                        out(f"    {getattr(cause, 'info', '')}"[:1500], flush=True)
+                    errors[category] = errors.get(category, 0) + 1
+                    continue
                 elapsed = (time.perf_counter() - started) * 1000
                 if not warmup:
                     timings.setdefault(category, []).append(elapsed)
@@ -550,6 +563,7 @@ def print_report(reports, count, rounds):
             + ", ".join(
                 f"{label!r}={'~' if approx else ''}{total}"
                 for label, (total, approx) in report["totals"].items()
+                if label != "errors"
             )
         )
 

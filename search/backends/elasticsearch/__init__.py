@@ -823,9 +823,18 @@ class ElasticsearchSearchBackend(SearchBackend):
         search = search.post_filter(title_match)
         # Only tags starting with the text, counted by the engine (not the top
         # tags of the matching documents filtered afterwards).
-        search.aggs.bucket(
-            "tags", "terms", field="tags", size=3, include=f"{_regexp_escape(prefix)}.*"
-        )
+        if prefix.isascii():
+            search.aggs.bucket(
+                "tags",
+                "terms",
+                field="tags",
+                size=3,
+                include=f"{_regexp_escape(prefix)}.*",
+            )
+        else:
+            # OpenSearch 2.19 fails (index_out_of_bounds) on non-ASCII include
+            # patterns: count the top tags and keep those starting with the text.
+            search.aggs.bucket("tags", "terms", field="tags", size=30)
         body = (
             search.source(["kind", "title", "url"])
             .sort(
@@ -843,6 +852,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         tags = [
             Suggestion(b["key"], tag_search_url(search_url, b["key"]), "tag")
             for b in response.get("aggregations", {}).get("tags", {}).get("buckets", [])
+            if str(b["key"]).startswith(prefix)
         ][:3]
         keep_titles = max(limit - len(tags), limit // 2)
         return (titles[:keep_titles] + tags)[:limit]
