@@ -7,16 +7,14 @@ and post), so no post ever reaches the same person twice, whichever way it came.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
 from . import permissions, tokens
@@ -49,31 +47,16 @@ def _preference(user) -> NotificationPreference:
 
 
 def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
-    _message(
-        user=user,
-        subject=subject,
-        template=template,
-        context=context,
-        unsubscribe_url=unsubscribe_url,
-    ).send()
-
-
-def _message(
-    *, user, subject: str, template: str, context: dict, unsubscribe_url=None
-) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template,
-            {"user": user, "unsubscribe_url": unsubscribe_url, **context},
-        )
+    """Queue the email in the outbox (sent by the worker, see portal.mail)."""
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        body=body,
-        to=[user.email],
+    mail_queue(
+        template=template,
+        subject=subject,
+        to=user.email,
+        context={"user": user, "unsubscribe_url": unsubscribe_url, **context},
         headers=headers,
     )
 
@@ -112,11 +95,17 @@ def _deliverable(post: Post) -> bool:
     )
 
 
+@transaction.atomic
 def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> int:
-    """Email mentioned users and (for new posts) immediate subscribers.
+    """Email mentioned users and (for new posts) immediate subscribers, queued as
+    one batch in the outbox. Returns the number of emails queued."""
+    with mail_batch():
+        return _post_notify(
+            post_id=post_id, mentioned_usernames=mentioned_usernames, new=new
+        )
 
-    Returns the number of emails sent.
-    """
+
+def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
     post = (
         Post.objects.select_related("thread__forum__group", "author__profile")
         .filter(pk=post_id)
@@ -128,33 +117,33 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
     context = _post_context(post)
 
     User = get_user_model()
-    mentioned = list(
-        User.objects.filter(username__in=list(mentioned_usernames), is_active=True)
+    mentioned = (
+        User.objects.filter(
+            profile__handle__in=[name.lower() for name in mentioned_usernames],
+            is_active=True,
+        )
         .exclude(pk=post.author_id)
         .select_related("forum_preference", "profile")
     )
     mentioned = [
         user for user in mentioned if user.email and _preference(user).email_mentions
     ]
-    messages = []
+    sent = 0
     readers = _readers(thread, mentioned)
     mentioned = [user for user in mentioned if user.pk in readers]
     claimed = _claim(mentioned, post, EmailDelivery.Kind.MENTION)
     for user in mentioned:
         if user.pk not in claimed:
             continue
-        messages.append(
-            _message(
-                user=user,
-                subject=_("%(name)s mentioned you in “%(title)s”")
-                % {"name": context["author_name"], "title": thread.title},
-                template="forums/email/mention.txt",
-                context=context,
-                unsubscribe_url=tokens.unsubscribe_url(
-                    user=user, scope=tokens.MENTIONS
-                ),
-            )
+        _send(
+            user=user,
+            subject=_("%(name)s mentioned you in “%(title)s”")
+            % {"name": context["author_name"], "title": thread.title},
+            template="forums/mention",
+            context=context,
+            unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
         )
+        sent += 1
 
     if new:
         subscriptions = (
@@ -187,22 +176,19 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         for subscription in recipients:
             if subscription.user_id not in claimed:
                 continue
-            messages.append(
-                _message(
+            _send(
+                user=subscription.user,
+                subject=subject,
+                template="forums/new_post",
+                context={**context, "subscription": subscription},
+                unsubscribe_url=tokens.unsubscribe_url(
                     user=subscription.user,
-                    subject=subject,
-                    template="forums/email/new_post.txt",
-                    context={**context, "subscription": subscription},
-                    unsubscribe_url=tokens.unsubscribe_url(
-                        user=subscription.user,
-                        scope=tokens.SUBSCRIPTION,
-                        subscription=subscription,
-                    ),
-                )
+                    scope=tokens.SUBSCRIPTION,
+                    subscription=subscription,
+                ),
             )
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+            sent += 1
+    return sent
 
 
 def _readers(thread, users) -> set[int]:
@@ -245,6 +231,7 @@ def _claim(users, post, kind) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
+@transaction.atomic
 def flag_notify(*, flag_id: int) -> int:
     """Tell the forum's moderators a post was flagged."""
     flag = (
@@ -273,7 +260,7 @@ def flag_notify(*, flag_id: int) -> int:
         _send(
             user=moderator,
             subject=_("A post was flagged in %(forum)s") % {"forum": forum.name},
-            template="forums/email/flag.txt",
+            template="forums/flag",
             context={
                 "flag": flag,
                 "forum": forum,
@@ -394,7 +381,7 @@ def _digest_send_one(*, preference_id: int, now) -> int:
             else _("Your weekly forum digest: %(count)d new posts")
         )
         % {"count": len(posts)},
-        template="forums/email/digest.txt",
+        template="forums/digest",
         context={
             "threads": list(threads.values()),
             "count": len(posts),

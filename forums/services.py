@@ -28,7 +28,7 @@ from .models import (
     Thread,
     ThreadReadState,
 )
-from .rate_limits import check_can_post
+from .rate_limits import check_can_post, check_link_limit
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -151,7 +151,18 @@ def forum_counters_refresh(*, forum: Forum) -> Forum:
 # Threads and posts ------------------------------------------------------------
 
 
+# Advisory lock class for "one member posts one thing at a time".
+POSTING_LOCK_NAMESPACE = 0x7A5D
+
+
 def _check_rate_limits(*, user, forum, kind, html) -> None:
+    """Count-then-insert must not race: the member's posting lock (held to the
+    end of the transaction, across processes and hosts) serialises it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [POSTING_LOCK_NAMESPACE, user.pk % 2**31],
+        )
     check_can_post(
         user=user,
         kind=kind,
@@ -287,6 +298,11 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if body != post.body:
         _old_html, old_mentions = render(post.body)
         html, mentions = render(body)
+        check_link_limit(
+            user=editor,
+            external_links=external_link_count(html),
+            exempt_new_account=permissions.can_moderate_forum(editor, thread.forum),
+        )
         PostRevision.objects.create(
             post=post, previous_body=post.body, edited_by=editor
         )

@@ -3,15 +3,13 @@ list, a feed only carries what the requesting user may see."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from working_groups.selectors import group_list
 
 from .citations import publisher_names
-from .selectors import _in_groups, resource_queryset_visible
+from .selectors import _in_groups, resource_queryset_visible, tag_get_visible
 
 FEED_SIZE = 50
 
@@ -29,7 +27,9 @@ class ResourceFeed(Feed):
                 raise Http404
             scope["group"] = group
         if tag_slug is not None:
-            scope["tag"] = get_object_or_404(Tag, slug=tag_slug)
+            scope["tag"] = tag_get_visible(user=request.user, slug=tag_slug)
+            if scope["tag"] is None:
+                raise Http404
         return scope
 
     def title(self, scope):

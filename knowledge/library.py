@@ -87,7 +87,7 @@ def library_facets(
             {slug: count for slug, (_name, count) in shown_tags},
         ),
     ]
-    return [
+    result = [
         {
             "name": name,
             "label": FACET_LABELS[name],
@@ -98,6 +98,11 @@ def library_facets(
         for name, choices, facet_counts in facets
         if name not in fixed
     ]
+    for facet in result:  # each region has a page of its own (places app)
+        if facet["name"] == "region":
+            for option in facet["options"]:
+                option["url"] = f"/regions/{option['value']}/"
+    return result
 
 
 def _active_filters(request, query: LibraryQuery, facets, fixed) -> list[dict]:

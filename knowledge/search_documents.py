@@ -101,4 +101,5 @@ class ResourceProvider(SearchDocumentProvider):
             working_groups=group_ids,
             year=resource.year,
             regions=list(resource.regions or []),
+            countries=[country.code for country in resource.countries],
         )

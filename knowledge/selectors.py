@@ -87,7 +87,9 @@ def resource_list_for_group(
     *, user, group: WorkingGroupPage, limit: int = 6, featured: bool | None = None
 ) -> list[ResourcePage]:
     """Visible resources of a working group, featured first then newest;
-    ``featured=True`` keeps only the curated ones.
+    ``featured=True`` keeps only the curated ones. Featuring is the owning
+    group's curation: a resource another group shares in is never featured here
+    (that group's moderators could not undo it).
 
     The group's resource ids are read first (two index scans, kept on the
     group for the page's other lists): sorting those few rows by id beats
@@ -101,10 +103,20 @@ def resource_list_for_group(
             | set(shared.values_list("resourcepage_id", flat=True))
         )
         group._resource_ids = ids
-    resources = resource_queryset_visible(user=user).filter(pk__in=ids)
+    resources = (
+        resource_queryset_visible(user=user)
+        .filter(pk__in=ids)
+        .annotate(
+            featured_here=Case(
+                When(featured=True, owning_group=group, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
     if featured is not None:
-        resources = resources.filter(featured=featured)
-    resources = resources.order_by("-featured", "-first_published_at", "-pk")
+        resources = resources.filter(featured_here=featured)
+    resources = resources.order_by("-featured_here", "-first_published_at", "-pk")
     return list(_with_listing_relations(resources)[:limit])
 
 
@@ -495,16 +507,40 @@ def tag_list_with_counts(*, user) -> list[dict]:
     )
 
 
+def tag_get_visible(*, user, slug: str):
+    """The tag named ``slug`` if a resource ``user`` may see carries it: a tag
+    used only on members-only resources is, to everyone else, missing."""
+    from taggit.models import Tag
+
+    visible = resource_queryset_visible(user=user).values("pk")
+    return (
+        Tag.objects.filter(slug=slug)
+        .filter(
+            pk__in=ResourceTag.objects.filter(content_object_id__in=visible).values(
+                "tag_id"
+            )
+        )
+        .first()
+    )
+
+
 def resource_get_visible(*, user, slug: str) -> ResourcePage | None:
     return resource_queryset_visible(user=user).filter(slug=slug).first()
 
 
-def resource_find_existing(*, doi: str = "", url: str = "") -> ResourcePage | None:
-    """The resource an import row describes, by DOI first, then by link."""
+def resource_find_existing(
+    *, doi: str = "", url: str = "", slug: str = ""
+) -> ResourcePage | None:
+    """The resource an import row describes, by DOI first, then by link, then by
+    the slug of the portal's own page link (its RIS and CSL-JSON exports)."""
     if doi:
         match = ResourcePage.objects.filter(doi__iexact=doi).order_by("pk").first()
         if match is not None:
             return match
     if url:
-        return ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        match = ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        if match is not None:
+            return match
+    if slug:
+        return ResourcePage.objects.filter(slug=slug).order_by("pk").first()
     return None

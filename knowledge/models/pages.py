@@ -59,7 +59,16 @@ from ..vocabulary import (
 
 # Paths below /knowledge/ that belong to views, never to a resource.
 RESERVED_SLUGS = frozenset(
-    {"submit", "moderation", "my-submissions", "tags", "cite.bib", "cite.ris", "feeds"}
+    {
+        "submit",
+        "moderation",
+        "my-submissions",
+        "tags",
+        "cite.bib",
+        "cite.ris",
+        "cite.json",
+        "feeds",
+    }
 )
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -551,20 +560,17 @@ class ResourcePage(BasePage):
     # -- Serving -----------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
-        from django.contrib.auth.views import redirect_to_login
+        from portal.visibility import require_visible
 
-        from ..permissions import can_view_resource
-
+        # Visibility first: even the redirect from a tree path to the canonical
+        # URL would tell a stranger that a private resource of that name exists.
+        require_visible(request.user, self)
         parts = self.get_url_parts(request=request)
         if parts and parts[2] and request.path_info != parts[2]:
             target = parts[2]
             if request.META.get("QUERY_STRING"):
                 target += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(target)
-        if not can_view_resource(request.user, self):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise Http404
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -6,8 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
@@ -384,12 +383,10 @@ class EventPage(BasePage):
                             change = "updated"
         result = super().save(*args, **kwargs)
         if change is not None:
-            from ..services import event_change_notify
+            from ..tasks import event_change_notify
 
             event_id = self.pk
-            transaction.on_commit(
-                lambda: event_change_notify(event_id=event_id, change=change)
-            )
+            transaction.on_commit(lambda: event_change_notify.enqueue(event_id, change))
         return result
 
     # --- URLs and serving -----------------------------------------------------
@@ -405,12 +402,10 @@ class EventPage(BasePage):
         return site_id, root_url, f"{index_path}{self.slug}/"
 
     def serve(self, request, *args, **kwargs):
-        from ..permissions import can_view_event
+        from portal.visibility import require_visible
 
-        if not can_view_event(request.user, self):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
+        if not getattr(request, "is_preview", False):
+            require_visible(request.user, self)
         if not getattr(request, "is_preview", False):
             canonical = self.get_url(request)
             if canonical and urlsplit(canonical).path != request.path:

@@ -46,6 +46,7 @@ WRITE_COLUMNS = [
     ("level", ""),
     ("working_groups", "::int[]"),
     ("regions", "::varchar[]"),
+    ("countries", "::varchar[]"),
     ("is_public", ""),
     ("group_ids", "::int[]"),
     ("cjk_title", ""),
@@ -86,6 +87,7 @@ FACET_COLUMNS = {
     "group": ("working_groups", "int[]"),
     "tag": ("tags", "varchar[]"),
     "region": ("regions", "varchar[]"),
+    "country": ("countries", "varchar[]"),
 }
 
 
@@ -112,6 +114,7 @@ def document_row(document: SearchDocument, now) -> tuple:
         document.level,
         document.working_groups,
         document.regions,
+        document.countries,
         document.is_public,
         document.group_ids if not document.is_public else [],
         cjk_title,
