@@ -9,6 +9,11 @@ from .models import MentoringRequest
 from .vocabulary import EXPERTISE_AREAS, EXPERTISE_SLUGS
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    """Country names in the reader's language, computed per form."""
+    return list(countries)
+
+
 class DirectoryEntryForm(forms.Form):
     listed = forms.BooleanField(
         label=_("List me in the expertise directory"),
@@ -33,7 +38,7 @@ class DirectoryEntryForm(forms.Form):
     )
     countries_worked_in = forms.MultipleChoiceField(
         label=_("Countries you have worked in"),
-        choices=list(countries),
+        choices=_country_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -105,7 +110,7 @@ class MentoringRequestForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country it is about"),
         required=False,
-        choices=[("", "—")] + list(countries),
+        choices=lambda: [("", "—"), *_country_choices()],
     )
     context = forms.CharField(
         label=_("What you have tried so far"),
