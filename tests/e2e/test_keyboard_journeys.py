@@ -157,3 +157,32 @@ def test_member_signs_in_after_a_wrong_password_then_replies_and_rsvps_by_keyboa
     expect(
         registration.get_by_role("button", name="I can't go any more")
     ).to_be_visible()
+
+
+def test_phone_header_menu_is_a_disclosure_and_search_is_at_hand(
+    page, transactional_db
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    search = page.get_by_role("combobox", name="Search the portal")
+    expect(search).to_be_in_viewport()
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav).to_be_hidden()
+    header = page.get_by_role("banner")
+    assert header.bounding_box()["height"] < 140
+
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    tab_to(page, menu)
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(main_nav).to_be_visible()
+    expect(page.get_by_role("navigation", name="Account")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_focused()
+    expect(main_nav).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(menu).to_be_hidden()
+    expect(main_nav).to_be_visible()
