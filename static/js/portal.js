@@ -123,9 +123,13 @@
   }
 
   // Filter panels: closed on phones so the results come first, open on wide screens.
-  document.querySelectorAll("details[data-filters-panel]").forEach(function (panel) {
-    if (WIDE.matches) panel.open = true;
-  });
+  var panels = document.querySelectorAll("details[data-filters-panel]");
+  panels.forEach(function (panel) { panel.open = WIDE.matches; });
+  if (WIDE.addEventListener) {
+    WIDE.addEventListener("change", function () {
+      panels.forEach(function (panel) { panel.open = WIDE.matches; });
+    });
+  }
 
   // After a filter or sort form reloads the page, focus the results heading and
   // announce the new count in a live region.

@@ -247,7 +247,11 @@ def audit(browser, live_server, django_db_setup, django_db_blocker):
                 pages = site_pages(role)
                 for label, url in pages:
                     page.set_viewport_size(DESKTOP)
-                    page.goto(url)
+                    response = page.goto(url)
+                    if response.status >= 500:
+                        findings.violations.setdefault(role, []).append(
+                            f"{role} · {label} ({url}): HTTP {response.status}"
+                        )
                     audit_page(page, role, label, findings)
                 if role == "visitor":
                     audit_arabic(page, pages, findings)
