@@ -30,6 +30,7 @@ PHOTOGRAPHED = {
     "search results": "search",
     "thread": "thread",
     "upcoming event": "event",
+    "community forum": "forum",
 }
 FIRST_RESULT = {"library": ".resource-card", "search results": ".search-hit"}
 
