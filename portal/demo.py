@@ -27,6 +27,8 @@ DEMO_STEPS = [
     "knowledge.demo",
     "forums.demo",
     "search.demo",
+    "people.demo",
+    "places.demo",
 ]
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,12 +9,20 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal import views as portal_views
 
 handler500 = "portal.views.server_error"
+handler429 = "portal.throttle.handler429"  # allauth's limits answer through it
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("livez", portal_views.livez, name="livez"),
+    path("readyz", portal_views.readyz, name="readyz"),
+    re_path(
+        r"^media/(?P<folder>images|original_images)/(?P<name>[^/]+)$",
+        portal_views.public_image,
+        name="public_image",
+    ),
     path("accounts/profile/", portal_views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,22 +32,24 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("working_groups.urls")),
     path("", include("forums.urls")),
+    # Open to the rest of the field (issue 16): OAI-PMH, read API, sitemaps, robots.
+    path("", include("oai.urls")),
+    path("", include("api.urls")),
+    path("", include("crawlers.urls")),
+    path("", include("people.urls")),
+    path("", include("places.urls")),
 ]
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
     from django.urls import re_path
-    from django.views.static import serve
+
+    from portal.media import media_serve
 
     urlpatterns += staticfiles_urlpatterns()
     # Images are public; documents are only ever served through /documents/,
-    # which checks who may read them, so media/documents/ is never exposed.
-    urlpatterns += [
-        re_path(
-            r"^media/(?!documents/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # which checks who may read them (portal.media refuses media/documents/
+    # however the path is spelled).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_serve)]
 
 urlpatterns += [path("", include(wagtail_urls))]

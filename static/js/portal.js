@@ -185,3 +185,13 @@
     target.hidden = false;
   });
 })();
+
+// Sharing a resource: open the lesson fields when a tacit format is chosen.
+(function () {
+  var format = document.getElementById("id_format");
+  var lesson = document.getElementById("lesson-fields");
+  if (!format || !lesson) return;
+  format.addEventListener("change", function () {
+    if (format.value === "lesson-learned" || format.value === "story") lesson.open = true;
+  });
+})();
