@@ -32,6 +32,11 @@ PHOTOGRAPHED = {
     "upcoming event": "event",
     "community forum": "forum",
 }
+# Pages whose first matching link opens another page type worth auditing.
+FOLLOW_FIRST_LINK = {
+    "countries": "main a[href*='/countries/'][href$='/']:not([href$='/countries/'])",
+    "people": "main a[href*='/people/experts/']",
+}
 FIRST_RESULT = {"library": ".resource-card", "search results": ".search-hit"}
 
 AXE_RUN = """async (tags) => {
@@ -120,6 +125,7 @@ def site_pages(role):
         ("search faceted", "/search/?q=data&kind=resource"),
         ("search no results", "/search/?q=zzqxwv"),
         ("not found", "/no-such-page/"),
+        ("countries", "/countries/"),
         ("submit a resource", "/knowledge/submit/"),
     ]
     if role == "visitor":
@@ -136,6 +142,9 @@ def site_pages(role):
             ("reply", f"/forums/{community.slug}/{public_thread.pk}/reply/"),
             ("forum settings", "/forums/settings/"),
             ("saved searches", "/search/saved/"),
+            ("people", "/people/"),
+            ("my directory entry", "/people/me/"),
+            ("mentoring", "/people/mentoring/"),
             ("join group 2", f"{groups[1].url.rstrip('/')}/join/".replace("//", "/")),
         ]
     if role == "moderator":
@@ -254,6 +263,10 @@ def audit(browser, live_server, django_db_setup, django_db_blocker):
                             f"{role} · {label} ({url}): HTTP {response.status}"
                         )
                     audit_page(page, role, label, findings)
+                    follow = FOLLOW_FIRST_LINK.get(label)
+                    if follow and page.locator(follow).count():
+                        page.goto(page.locator(follow).first.get_attribute("href"))
+                        audit_page(page, role, f"first link of {label}", findings)
                 if role == "visitor":
                     audit_arabic(page, pages, findings)
                 context.close()
