@@ -48,8 +48,14 @@ chromium:
 	  exit 1; \
 	fi
 
-test-setup: $(VENV)/.installed-test chromium
+test-setup: $(VENV)/.installed-test chromium node_modules/.installed
 	@mkdir -p var
+
+# axe-core for the accessibility tests, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The accessibility tests need npm (apt-get install npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

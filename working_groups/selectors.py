@@ -458,6 +458,7 @@ def event_index_context(*, request, per_page: int) -> dict:
             "tag": tag,
         },
         "filtering": filtering,
+        "filter_count": sum(1 for value in (event_type, group, tag) if value),
         "event_types": EventType.choices,
         "filter_groups": groups,
         "filter_tags": event_tag_list(user=user),

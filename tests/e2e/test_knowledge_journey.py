@@ -63,11 +63,11 @@ def test_share_moderate_and_find_a_resource(page, demo_live, sign_in):
     page.goto("/knowledge/")
     filters = page.get_by_role("complementary")
     filters.get_by_label(re.compile(r"^Tool \(software, template\)")).check()
-    expect(page).to_have_url(re.compile(r"format=tool"))
     filters.get_by_label(re.compile(r"^National")).check()
-    expect(page).to_have_url(re.compile(r"level=national"))
     page.get_by_label("Search the library").fill("deployment")
     page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"format=tool"))
+    expect(page).to_have_url(re.compile(r"level=national"))
 
     expect(page.get_by_role("heading", level=2, name="1 resource")).to_be_visible()
     page.get_by_role("link", name=TITLE).click()

@@ -39,6 +39,7 @@ def test_search_box_suggestion_facet_and_highlighted_hit(page, demo_live):
     facets.get_by_role("group", name="Type").get_by_label(
         re.compile("^Resource")
     ).check()
+    facets.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"kind=resource"))
     expect(page.get_by_role("link", name=re.compile("Type: Resource"))).to_be_visible()
     hits = page.locator(".search-hit")
