@@ -15,7 +15,7 @@ make "gpj.exe" read "exe.jpg").
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 # C0 controls, DEL and C1 controls.
@@ -78,6 +78,9 @@ class ControlCharacterMiddleware:
         # Here rather than in __call__: the 404 page needs request.user, which
         # the authentication middleware sets after this one.
         if CONTROL_CHARACTERS.search(request.path_info):
+            if request.path_info.startswith("/api/"):
+                # The API answers in JSON, as its views would for a missing item.
+                return JsonResponse({"detail": _("Not found.")}, status=404)
             raise Http404
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
