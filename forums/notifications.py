@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from working_groups.models import Membership
 
@@ -322,9 +323,17 @@ def _digest_send_one(*, preference_id: int, now) -> int:
     _send(
         user=user,
         subject=(
-            _("Your daily forum digest: %(count)d new posts")
+            ngettext(
+                "Your daily forum digest: %(count)d new post",
+                "Your daily forum digest: %(count)d new posts",
+                len(posts),
+            )
             if is_daily
-            else _("Your weekly forum digest: %(count)d new posts")
+            else ngettext(
+                "Your weekly forum digest: %(count)d new post",
+                "Your weekly forum digest: %(count)d new posts",
+                len(posts),
+            )
         )
         % {"count": len(posts)},
         template="forums/email/digest.txt",

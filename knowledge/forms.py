@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from working_groups.models import Visibility, WorkingGroupPage
@@ -226,8 +228,18 @@ class ResourceSubmitForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Files"),
         required=False,
-        help_text=_("PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s files.")
-        % {"count": MAX_ATTACHMENTS},
+        # Translated when shown, not once when the module is imported.
+        help_text=lazy(
+            lambda: (
+                ngettext(
+                    "PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s file.",
+                    "PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s files.",
+                    MAX_ATTACHMENTS,
+                )
+                % {"count": MAX_ATTACHMENTS}
+            ),
+            str,
+        )(),
     )
     body_text = forms.CharField(
         label=_("Description"),
@@ -355,7 +367,12 @@ class ResourceSubmitForm(forms.Form):
         uploads = self.cleaned_data.get("attachments") or []
         if len(uploads) > MAX_ATTACHMENTS:
             raise forms.ValidationError(
-                _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}
+                ngettext(
+                    "Attach at most %(count)s file.",
+                    "Attach at most %(count)s files.",
+                    MAX_ATTACHMENTS,
+                )
+                % {"count": MAX_ATTACHMENTS}
             )
         errors = []
         for upload in uploads:

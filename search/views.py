@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -155,7 +156,11 @@ def search_api(request):
     raw = request.GET.get("q", "")
     if len(raw) > settings.SEARCH_QUERY_MAX_LENGTH:
         return _error(
-            _("q is longer than %(limit)s characters.")
+            ngettext(
+                "q is longer than %(limit)s character.",
+                "q is longer than %(limit)s characters.",
+                settings.SEARCH_QUERY_MAX_LENGTH,
+            )
             % {"limit": settings.SEARCH_QUERY_MAX_LENGTH}
         )
     query, problems = search_query_from_params(request.GET)
@@ -206,7 +211,12 @@ def suggest_api(request):
     text = request.GET.get("q", "")
     if len(text) > SUGGEST_MAX_LENGTH:
         return _error(
-            _("q is longer than %(limit)s characters.") % {"limit": SUGGEST_MAX_LENGTH}
+            ngettext(
+                "q is longer than %(limit)s character.",
+                "q is longer than %(limit)s characters.",
+                SUGGEST_MAX_LENGTH,
+            )
+            % {"limit": SUGGEST_MAX_LENGTH}
         )
     text = " ".join(text.split())
     suggestions = []
