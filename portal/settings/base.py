@@ -252,3 +252,14 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Languages (issue 12): English URLs unprefixed, /fr/, /es/, /ar/, /ru/,
+# /zh-hans/ for the others; each member's language sticks and their mail
+# follows it.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("portal"), "languages")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "languages.middleware.PreferredLanguageMiddleware",
+)
+ACCOUNT_ADAPTER = "languages.adapter.AccountAdapter"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

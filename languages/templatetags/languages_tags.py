@@ -1,0 +1,45 @@
+"""Language links and marks for templates: hreflang alternates for every page,
+and the ``lang`` of database text written in another language than the page."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang=...> for this page in every language."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.get_full_path()
+    links = [
+        (code, _absolute(translate_url(path, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    links.append(("x-default", _absolute(translate_url(path, settings.LANGUAGE_CODE))))
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        links,
+    )
+
+
+@register.simple_tag
+def lang_attr(language_code):
+    """` lang="xx"` when text in ``language_code`` sits on a page in another
+    language (nothing when they match or the code is unknown)."""
+    if not language_code:
+        return ""
+    page = translation.get_language() or settings.LANGUAGE_CODE
+    if page.split("-")[0] == str(language_code).split("-")[0]:
+        return ""
+    return format_html(' lang="{}"', language_code)
