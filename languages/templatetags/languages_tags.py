@@ -43,3 +43,13 @@ def lang_attr(language_code):
     if page.split("-")[0] == str(language_code).split("-")[0]:
         return ""
     return format_html(' lang="{}"', language_code)
+
+
+@register.filter
+def translated(value):
+    """Text the portal wrote into the database in English from its own
+    catalogue (the home page's title, the Community forum's name, an index
+    page's title), shown in the reader's language; other text unchanged."""
+    if not value:
+        return value
+    return translation.gettext(str(value))
