@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from languages.mail import lazy_percent, recipient_language
 from working_groups.models import Membership
 
 from . import permissions, tokens
@@ -50,11 +51,12 @@ def _preference(user) -> NotificationPreference:
 
 
 def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
-    with translation.override(settings.LANGUAGE_CODE):
+    with recipient_language(user):
         body = render_to_string(
             template,
             {"user": user, "unsubscribe_url": unsubscribe_url, **context},
         )
+        subject = str(subject)
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
@@ -133,8 +135,11 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
             continue
         _send(
             user=user,
-            subject=_("%(name)s mentioned you in “%(title)s”")
-            % {"name": context["author_name"], "title": thread.title},
+            subject=lazy_percent(
+                gettext_lazy("%(name)s mentioned you in “%(title)s”"),
+                name=context["author_name"],
+                title=thread.title,
+            ),
             template="forums/email/mention.txt",
             context=context,
             unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
@@ -161,11 +166,13 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
             continue
         if not _record(user, post, EmailDelivery.Kind.IMMEDIATE):
             continue
-        subject = (
-            _("New discussion in %(forum)s: “%(title)s”")
+        subject = lazy_percent(
+            gettext_lazy("New discussion in %(forum)s: “%(title)s”")
             if post.position == 1
-            else _("New reply in “%(title)s”")
-        ) % {"forum": thread.forum.name, "title": thread.title}
+            else gettext_lazy("New reply in “%(title)s”"),
+            forum=thread.forum.name,
+            title=thread.title,
+        )
         _send(
             user=user,
             subject=subject,
@@ -206,7 +213,9 @@ def flag_notify(*, flag_id: int) -> int:
     for moderator in moderators.exclude(email=""):
         _send(
             user=moderator,
-            subject=_("A post was flagged in %(forum)s") % {"forum": forum.name},
+            subject=lazy_percent(
+                gettext_lazy("A post was flagged in %(forum)s"), forum=forum.name
+            ),
             template="forums/email/flag.txt",
             context={
                 "flag": flag,
@@ -322,20 +331,20 @@ def _digest_send_one(*, preference_id: int, now) -> int:
     is_daily = preference.delivery == NotificationPreference.Delivery.DAILY
     _send(
         user=user,
-        subject=(
-            ngettext(
+        subject=lazy_percent(
+            ngettext_lazy(
                 "Your daily forum digest: %(count)d new post",
                 "Your daily forum digest: %(count)d new posts",
                 len(posts),
             )
             if is_daily
-            else ngettext(
+            else ngettext_lazy(
                 "Your weekly forum digest: %(count)d new post",
                 "Your weekly forum digest: %(count)d new posts",
                 len(posts),
-            )
-        )
-        % {"count": len(posts)},
+            ),
+            count=len(posts),
+        ),
         template="forums/email/digest.txt",
         context={
             "threads": list(threads.values()),

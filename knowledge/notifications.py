@@ -8,6 +8,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from wagtail.models import WorkflowState
 
+from languages.mail import recipient_language
+
 from .models import ResourcePage
 
 logger = logging.getLogger(__name__)
@@ -56,10 +58,11 @@ def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = No
         "submissions_url": site_url("/knowledge/my-submissions/"),
     }
     template = "approved" if approved else "rejected"
-    subject = render_to_string(
-        f"knowledge/emails/resource_{template}_subject.txt", context
-    ).strip()
-    body = render_to_string(f"knowledge/emails/resource_{template}.txt", context)
+    with recipient_language(recipient):
+        subject = render_to_string(
+            f"knowledge/emails/resource_{template}_subject.txt", context
+        ).strip()
+        body = render_to_string(f"knowledge/emails/resource_{template}.txt", context)
     send_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,

@@ -38,24 +38,25 @@ class PreferredLanguageMiddleware:
         wanted = None
         if path_language is None:
             wanted = _wanted_language(request)
-            if wanted != settings.LANGUAGE_CODE:
+            if wanted == settings.LANGUAGE_CODE:
+                wanted = None
+            else:
                 target = translate_url(request.get_full_path(), wanted)
                 if target == request.get_full_path():
                     wanted = None  # not a translatable URL (admin, health...)
                 elif _is_page_request(request):
-                    response = HttpResponseRedirect(target)
-                    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-                    return response
+                    redirect = HttpResponseRedirect(target)
+                    patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+                    return redirect
                 else:
-                    translation.activate(wanted)
-                    request.LANGUAGE_CODE = wanted
+                    request.reader_language = wanted
         response = self.get_response(request)
         if wanted:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         elif (
             path_language
-            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != path_language
             and _is_page_request(request)
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != path_language
         ):
             # A shared /fr/ link: keep reading in French after it.
             response.set_cookie(
@@ -69,3 +70,11 @@ class PreferredLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Switch language only once the URL is resolved: resolving an
+        unprefixed URL needs the default language active."""
+        language = getattr(request, "reader_language", None)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language

@@ -15,8 +15,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from languages.mail import recipient_language
 
 from .backends import (
     SearchBackend,
@@ -418,24 +420,24 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
     shown = hits[:ALERT_MAX_ITEMS]
     token = unsubscribe_token(saved_search)
     unsubscribe_url = _absolute(reverse("search_unsubscribe", args=[token]))
-    context = {
-        "saved_search": saved_search,
-        "user": user,
-        "items": [
-            {
-                "title": hit.title,
-                "kind_label": hit.kind_label,
-                "url": _absolute(hit.url),
-                "summary": hit.summary,
-            }
-            for hit in shown
-        ],
-        "more": len(hits) > len(shown),
-        "search_url": _absolute(saved_search.get_search_url()),
-        "manage_url": _absolute(reverse("saved_search_list")),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
+    with recipient_language(user):
+        context = {
+            "saved_search": saved_search,
+            "user": user,
+            "items": [
+                {
+                    "title": hit.title,
+                    "kind_label": hit.kind_label,
+                    "url": _absolute(hit.url),
+                    "summary": hit.summary,
+                }
+                for hit in shown
+            ],
+            "more": len(hits) > len(shown),
+            "search_url": _absolute(saved_search.get_search_url()),
+            "manage_url": _absolute(reverse("saved_search_list")),
+            "unsubscribe_url": unsubscribe_url,
+        }
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
             "New results for your saved search “%(name)s”"
         ) % {"name": saved_search.name}

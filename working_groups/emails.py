@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from languages.mail import addresses_by_language
 
 
 def absolute_url(path: str) -> str:
@@ -20,10 +23,14 @@ def email_send(*, template: str, subject: str, recipients: list[str], context: d
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return
-    body = render_to_string(f"working_groups/emails/{template}.txt", context)
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        for address in recipients
-    ]
+    messages = []
+    # One rendering per language: each recipient reads their own.
+    for language, addresses in addresses_by_language(recipients).items():
+        with translation.override(language):
+            body = render_to_string(f"working_groups/emails/{template}.txt", context)
+            text = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+        messages += [
+            (text, body, settings.DEFAULT_FROM_EMAIL, [address])
+            for address in addresses
+        ]
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
