@@ -53,3 +53,23 @@ def translated(value):
     if not value:
         return value
     return translation.gettext(str(value))
+
+
+@register.simple_tag
+def page_text(page, field):
+    """``page``'s ``field`` in the reader's language when a translation was
+    written (PageTextTranslation), else the page's own text."""
+    original = getattr(page, field, "")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if page is None or language == settings.LANGUAGE_CODE:
+        return original
+    cache = page.__dict__.setdefault("_text_translations", {})
+    if language not in cache:
+        from ..models import PageTextTranslation
+
+        cache[language] = dict(
+            PageTextTranslation.objects.filter(
+                page_id=page.pk, language=language
+            ).values_list("field", "text")
+        )
+    return cache[language].get(field) or original
