@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from languages.content import reader_content_language as reader_language
 from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user
 
@@ -117,6 +118,7 @@ class LibraryFilterForm(forms.Form):
             year_to=data.get("year_to") if "year_to" not in self.errors else None,
             sort=sort if sort in SORTS else "newest",
             lessons_first=lessons_first,
+            reader_language=reader_language(),
         )
 
 

@@ -19,6 +19,17 @@ def content_language(code: str) -> str | None:
     return language if language in dict(settings.LANGUAGES) else None
 
 
+def reader_content_language() -> str:
+    """The ISO 639-1 code of the reader's language for content (``zh`` for
+    Chinese), or "" for the default language."""
+    from django.utils import translation
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE:
+        return ""
+    return language.split("-")[0]
+
+
 def locale_for(code: str) -> Locale | None:
     language = content_language(code)
     if language is None:

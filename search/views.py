@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -92,6 +93,10 @@ def search_page(request):
         response = render(request, "search/search_page.html", context, status=503)
         return _private(response)
     results = outcome.results
+    # One hit per resource, its other languages beside it.
+    from knowledge.translations import hits_with_translations
+
+    results.hits = hits_with_translations(results.hits, translation.get_language())
     paginator = Paginator(
         _ResultSpan(results.reachable, query.offset, results.hits), query.per_page
     )

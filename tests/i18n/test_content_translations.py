@@ -1,8 +1,12 @@
 """Linked translations of content: the demo's home page and group 1 read in
 French and Spanish, and a resource offers its other language versions."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.utils import translation
+from django.utils.html import escape
 
 from knowledge.models import ResourcePage
 from working_groups.models import WorkingGroupPage
@@ -52,3 +56,26 @@ def test_members_only_translations_stay_private(client, demo_content):
     html = client.get(original.url, **HTML).text
 
     assert 'hreflang="es"' not in html.split("Also available in:")[1].split("</p>")[0]
+
+
+def test_search_shows_one_hit_per_resource_with_its_translations(client, demo_content):
+    call_command("search_reindex", stdout=StringIO())
+    original = ResourcePage.objects.get(
+        title="Data governance frameworks for education ministries"
+    )
+    french = original.get_translations().get(language="fr")
+
+    html = client.get("/fr/search/?q=legal+frameworks", **HTML).text
+
+    hits = html.split('class="search-hit ')[1:]
+    family = [hit for hit in hits if "Also available in:" in hit or "Également" in hit]
+    assert len(family) == 1
+    assert escape(french.title) in family[0]
+    assert sum(escape(original.title) in hit for hit in hits) == 0
+
+
+def test_the_library_shows_the_readers_language_first(client, demo_content):
+    html = client.get("/es/knowledge/", **HTML).text
+
+    first_card = html.split('class="resource-card__title"', 1)[1]
+    assert first_card.startswith(' lang="es"')
