@@ -73,3 +73,14 @@ def page_text(page, field):
             ).values_list("field", "text")
         )
     return cache[language].get(field) or original
+
+
+# How each language separates the items of a list ("a, b" / "a، b" / "a、b").
+LIST_SEPARATORS = {"ar": "، ", "zh-hans": "、"}
+
+
+@register.filter
+def local_join(items):
+    """Join a list with the active language's list separator."""
+    separator = LIST_SEPARATORS.get(translation.get_language() or "", ", ")
+    return separator.join(str(getattr(item, "name", item)) for item in items)

@@ -74,3 +74,13 @@ def test_pages_link_their_other_languages(client, home_page):
     for code, path in [("en", "/"), ("es", "/es/"), ("ar", "/ar/"), ("x-default", "/")]:
         href = settings.WAGTAILADMIN_BASE_URL + path
         assert f'<link rel="alternate" hreflang="{code}" href="{href}">' in html
+
+
+def test_javascript_catalogue_in_each_language(client, home_page):
+    french = client.get("/fr/jsi18n/").text
+    arabic = client.get("/ar/jsi18n/").text
+
+    assert "Aucune suggestion" in french
+    assert (
+        "\\u0644\\u0627 \\u062a\\u0648\\u062c\\u062f" in arabic or "لا توجد" in arabic
+    )
