@@ -3,14 +3,16 @@
 
 Generates a realistic corpus of N search documents (EMIS vocabulary, six
 languages, every kind and facet, some members-only), indexes it into each
-available backend — PostgreSQL (database) and OpenSearch through osmem-server
-(plus Elasticsearch when ELASTICSEARCH_URL is set) — and prints indexing
+backend — PostgreSQL (database), a real OpenSearch 2.19 and a real Elasticsearch
+8.19 node started from tests/engines (or the clusters at OPENSEARCH_URL /
+ELASTICSEARCH_URL when set) — and prints indexing
 throughput and p50/p95/p99 latency of a fixed query mix (single word, phrase,
 facet-filtered, typo, no hits) with facets and highlighting on.
 
     python bench/search.py                 # 10,000 documents
     python bench/search.py --docs 100000   # the README figures
-    make bench BENCH_ARGS="--docs 100000"
+    python bench/search.py --backend opensearch
+    make bench BENCH_ARGS="--docs 100000 --backend database,opensearch,elasticsearch"
 
 It uses its own database (portal_bench), never the development data.
 """
@@ -410,7 +412,33 @@ def run_queries(backend, rounds: int):
             backend.suggest(prefix, PUBLIC_SCOPE)
             suggest.append((time.perf_counter() - started) * 1000)
     timings["autocomplete"] = suggest
+    if getattr(backend, "is_database", False):
+        timings["floor"] = bare_gin_timings(rounds)
     return timings, totals
+
+
+def bare_gin_timings(rounds: int) -> dict[str, list[float]]:
+    """The floor: per query kind, a bare GIN match of the same words on the same
+    corpus (the first page of ids, no visibility, ranking, counts or facets)."""
+    from django.db import connection
+
+    floor: dict[str, list[float]] = {}
+    with connection.cursor() as cursor:
+        for warmup in (True, False):
+            for _ in range(1 if warmup else rounds):
+                for category, text, _filters, _signed_in in QUERY_MIX:
+                    started = time.perf_counter()
+                    cursor.execute(
+                        "SELECT id FROM search_document WHERE search_vector @@ "
+                        "(websearch_to_tsquery('portal_english', %s) || "
+                        "websearch_to_tsquery('portal_simple', %s)) LIMIT 20",
+                        [text, text],
+                    )
+                    cursor.fetchall()
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if not warmup:
+                        floor.setdefault(category, []).append(elapsed)
+    return floor
 
 
 def bench_backend(name, backend, documents, rounds):
@@ -429,6 +457,46 @@ def bench_backend(name, backend, documents, rounds):
     }
 
 
+def bench_engine(name, documents, rounds):
+    """Index into and query a real engine: the cluster at <NAME>_URL, or a
+    node started here from tests/engines (1 GB heap unless ENGINE_HEAP)."""
+    from search.backends.elasticsearch import (
+        ElasticsearchSearchBackend,
+        OpenSearchSearchBackend,
+    )
+
+    engine_class = {
+        "opensearch": OpenSearchSearchBackend,
+        "elasticsearch": ElasticsearchSearchBackend,
+    }[name]
+    url = os.environ.get(f"{name.upper()}_URL")
+    node = None
+    if not url:
+        os.environ.setdefault("ENGINE_HEAP", "1g")
+        from tests import engines
+
+        out(f"Starting {engines.VERSIONS[name]}…", flush=True)
+        node = engines.start(name).wait()
+        url = node.url
+        label = f"{name} ({engines.VERSIONS[name].split()[-1]})"
+    else:
+        label = name
+    try:
+        backend = engine_class(
+            name, url=url, index_prefix="bench", timeout=30, bulk_timeout=300
+        )
+        out(f"Indexing into {label}…", flush=True)
+        report = bench_backend(label, backend, documents, rounds)
+        backend.clear()
+        backend.close()
+        return report
+    finally:
+        if node is not None:
+            from tests import engines
+
+            engines.cleanup(node)
+
+
 def print_report(reports, count, rounds):
     out()
     out(
@@ -441,15 +509,9 @@ def print_report(reports, count, rounds):
     out("-" * len(header))
     for report in reports:
         first = True
-        order = [
-            "all",
-            "single word",
-            "phrase",
-            "facet-filtered",
-            "typo",
-            "no hits",
-            "autocomplete",
-        ]
+        # Every kind the mix times, in the mix's order (none left out).
+        kinds = list(dict.fromkeys(category for category, *_rest in QUERY_MIX))
+        order = ["all", *kinds, "autocomplete"]
         for category in order:
             values = report["timings"].get(category)
             if not values:
@@ -465,6 +527,23 @@ def print_report(reports, count, rounds):
             )
             first = False
     out()
+    for report in reports:
+        floor = report["timings"].get("floor")
+        if not floor:
+            continue
+        out(
+            f"{report['name']}: p50 of the backend beside a bare GIN match of the "
+            "same words (first 20 ids)"
+        )
+        out(f"{'queries':<16}{'backend ms':>12}{'bare GIN ms':>13}{'ratio':>8}")
+        for category in dict.fromkeys(c for c, *_rest in QUERY_MIX):
+            backend_p50 = percentile(report["timings"][category], 0.5)
+            floor_p50 = percentile(floor[category], 0.5)
+            out(
+                f"{category:<16}{backend_p50:>12.1f}{floor_p50:>13.1f}"
+                f"{backend_p50 / max(floor_p50, 0.01):>7.1f}x"
+            )
+        out()
     for report in reports:
         out(
             f"hits per query ({report['name']}): "
@@ -482,9 +561,12 @@ def main():
         "--rounds", type=int, default=20, help="passes over the query mix"
     )
     parser.add_argument(
+        "--backend",
         "--backends",
+        dest="backends",
         default="database,opensearch,elasticsearch",
-        help="comma-separated: database, opensearch (osmem), elasticsearch (ELASTICSEARCH_URL)",
+        help="comma-separated: database, opensearch, elasticsearch (real nodes "
+        "from tests/engines, or OPENSEARCH_URL / ELASTICSEARCH_URL)",
     )
     args = parser.parse_args()
 
@@ -517,37 +599,9 @@ def main():
                 args.rounds,
             )
         )
-    if "opensearch" in wanted:
-        from osmem_server import OsmemServer
-
-        from search.backends.elasticsearch import OpenSearchSearchBackend
-
-        out("Indexing into OpenSearch (osmem-server)…", flush=True)
-        with OsmemServer.start(japanese=False) as server:
-            backend = OpenSearchSearchBackend(
-                "opensearch",
-                url=server.url,
-                index_prefix="bench",
-                timeout=30,
-                bulk_timeout=300,
-            )
-            reports.append(
-                bench_backend("opensearch (osmem)", backend, documents, args.rounds)
-            )
-            backend.close()
-    if "elasticsearch" in wanted and os.environ.get("ELASTICSEARCH_URL"):
-        from search.backends.elasticsearch import ElasticsearchSearchBackend
-
-        out("Indexing into Elasticsearch…", flush=True)
-        backend = ElasticsearchSearchBackend(
-            "elasticsearch",
-            url=os.environ["ELASTICSEARCH_URL"],
-            index_prefix="bench",
-            timeout=30,
-            bulk_timeout=300,
-        )
-        reports.append(bench_backend("elasticsearch", backend, documents, args.rounds))
-        backend.clear()
+    for name in ("opensearch", "elasticsearch"):
+        if name in wanted:
+            reports.append(bench_engine(name, documents, args.rounds))
     print_report(reports, len(documents), args.rounds)
 
 

@@ -10,7 +10,7 @@ from .services import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italic*, [link](https://example.org), > quote, "
-    "- list, `code`. Mention someone with @username."
+    "- list, `code`. Mention someone with @handle."
 )
 
 
@@ -112,7 +112,7 @@ SUSPENSION_DURATIONS = [
 
 class SuspendForm(forms.Form):
     username = forms.CharField(
-        label=_("Username"),
+        label=_("Forum handle"),
         max_length=150,
         help_text=_("As shown after the @ in mentions."),
     )
@@ -127,9 +127,9 @@ class SuspendForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip().lstrip("@")
-        user = get_user_model().objects.filter(username__iexact=username).first()
+        user = get_user_model().objects.filter(profile__handle__iexact=username).first()
         if user is None:
-            raise forms.ValidationError(_("Nobody has that username."))
+            raise forms.ValidationError(_("Nobody has that forum handle."))
         self.cleaned_data["user"] = user
         return username
 

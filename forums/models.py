@@ -207,6 +207,13 @@ class Thread(models.Model):
                 name="thread_forum_activity",
             ),
             models.Index(fields=["author", "created_at"], name="thread_author_recent"),
+            # Latest discussions across forums (home and group pages): read
+            # newest first, not every readable thread sorted.
+            models.Index(
+                models.F("last_post_at").desc(),
+                models.F("id").desc(),
+                name="thread_recent_activity",
+            ),
         ]
 
     def __str__(self):

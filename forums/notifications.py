@@ -7,18 +7,16 @@ and post), so no post ever reaches the same person twice, whichever way it came.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from languages.mail import lazy_percent, recipient_language
+from languages.mail import lazy_percent
+from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
 from . import permissions, tokens
@@ -51,23 +49,18 @@ def _preference(user) -> NotificationPreference:
 
 
 def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
-    with recipient_language(user):
-        body = render_to_string(
-            template,
-            {"user": user, "unsubscribe_url": unsubscribe_url, **context},
-        )
-        subject = str(subject)
+    """Queue the email in the outbox (sent by the worker, see portal.mail)."""
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        body=body,
-        to=[user.email],
+    mail_queue(
+        template=template,
+        subject=subject,
+        to=user.email,
+        context={"user": user, "unsubscribe_url": unsubscribe_url, **context},
         headers=headers,
     )
-    message.send()
 
 
 def _record(user, post, kind) -> bool:
@@ -104,11 +97,17 @@ def _deliverable(post: Post) -> bool:
     )
 
 
+@transaction.atomic
 def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> int:
-    """Email mentioned users and (for new posts) immediate subscribers.
+    """Email mentioned users and (for new posts) immediate subscribers, queued as
+    one batch in the outbox. Returns the number of emails queued."""
+    with mail_batch():
+        return _post_notify(
+            post_id=post_id, mentioned_usernames=mentioned_usernames, new=new
+        )
 
-    Returns the number of emails sent.
-    """
+
+def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
     post = (
         Post.objects.select_related("thread__forum__group", "author__profile")
         .filter(pk=post_id)
@@ -118,20 +117,25 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
         return 0
     thread = post.thread
     context = _post_context(post)
-    sent = 0
 
     User = get_user_model()
     mentioned = (
-        User.objects.filter(username__in=list(mentioned_usernames), is_active=True)
+        User.objects.filter(
+            profile__handle__in=[name.lower() for name in mentioned_usernames],
+            is_active=True,
+        )
         .exclude(pk=post.author_id)
-        .select_related("forum_preference")
+        .select_related("forum_preference", "profile")
     )
+    mentioned = [
+        user for user in mentioned if user.email and _preference(user).email_mentions
+    ]
+    sent = 0
+    readers = _readers(thread, mentioned)
+    mentioned = [user for user in mentioned if user.pk in readers]
+    claimed = _claim(mentioned, post, EmailDelivery.Kind.MENTION)
     for user in mentioned:
-        if not user.email or not _preference(user).email_mentions:
-            continue
-        if not permissions.can_view_thread(user, thread):
-            continue
-        if not _record(user, post, EmailDelivery.Kind.MENTION):
+        if user.pk not in claimed:
             continue
         _send(
             user=user,
@@ -140,32 +144,35 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
                 name=context["author_name"],
                 title=thread.title,
             ),
-            template="forums/email/mention.txt",
+            template="forums/mention",
             context=context,
             unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
         )
         sent += 1
 
-    if not new:
-        return sent
-    subscriptions = (
-        Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
-        .exclude(user_id=post.author_id)
-        .filter(user__is_active=True)
-        .select_related("user__forum_preference")
-        .order_by("thread_id")  # NULLs last: a thread subscription wins
-    )
-    by_user = {}
-    for subscription in subscriptions:
-        by_user.setdefault(subscription.user_id, subscription)
-    for subscription in by_user.values():
-        user = subscription.user
-        if _preference(user).delivery != NotificationPreference.Delivery.IMMEDIATE:
-            continue
-        if not user.email or not permissions.can_view_thread(user, thread):
-            continue
-        if not _record(user, post, EmailDelivery.Kind.IMMEDIATE):
-            continue
+    if new:
+        subscriptions = (
+            Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
+            .exclude(user_id=post.author_id)
+            .filter(user__is_active=True)
+            .select_related("user__forum_preference", "user__profile")
+            .order_by("thread_id")  # NULLs last: a thread subscription wins
+        )
+        by_user = {}
+        for subscription in subscriptions:
+            by_user.setdefault(subscription.user_id, subscription)
+        recipients = [
+            subscription
+            for subscription in by_user.values()
+            if subscription.user.email
+            and _preference(subscription.user).delivery
+            == NotificationPreference.Delivery.IMMEDIATE
+        ]
+        readers = _readers(thread, [s.user for s in recipients])
+        recipients = [s for s in recipients if s.user_id in readers]
+        claimed = _claim(
+            [s.user for s in recipients], post, EmailDelivery.Kind.IMMEDIATE
+        )
         subject = lazy_percent(
             gettext_lazy("New discussion in %(forum)s: “%(title)s”")
             if post.position == 1
@@ -173,19 +180,65 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
             forum=thread.forum.name,
             title=thread.title,
         )
-        _send(
-            user=user,
-            subject=subject,
-            template="forums/email/new_post.txt",
-            context={**context, "subscription": subscription},
-            unsubscribe_url=tokens.unsubscribe_url(
-                user=user, scope=tokens.SUBSCRIPTION, subscription=subscription
-            ),
-        )
-        sent += 1
+        for subscription in recipients:
+            if subscription.user_id not in claimed:
+                continue
+            _send(
+                user=subscription.user,
+                subject=subject,
+                template="forums/new_post",
+                context={**context, "subscription": subscription},
+                unsubscribe_url=tokens.unsubscribe_url(
+                    user=subscription.user,
+                    scope=tokens.SUBSCRIPTION,
+                    subscription=subscription,
+                ),
+            )
+            sent += 1
     return sent
 
 
+def _readers(thread, users) -> set[int]:
+    """Ids of ``users`` who may read ``thread`` (a deliverable post's thread is
+    neither hidden nor deleted, so reading its forum is enough): one query at
+    most, whatever the number of users."""
+    users = list(users)
+    forum = thread.forum
+    if not users or permissions.forum_is_public(forum):
+        return {user.pk for user in users}
+    ids = {user.pk for user in users if user.is_staff and user.is_active}
+    ids |= set(
+        Membership.objects.filter(
+            group_id=forum.group_id,
+            status=Membership.Status.ACTIVE,
+            user_id__in=[user.pk for user in users],
+        ).values_list("user_id", flat=True)
+    )
+    return ids
+
+
+def _claim(users, post, kind) -> set[int]:
+    """Claim the right to email ``post`` to each of ``users`` in one statement;
+    the ids of those not emailed it before (see EmailDelivery)."""
+    users = list(users)
+    if not users:
+        return set()
+    table = EmailDelivery._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(users))
+    params = []
+    now = timezone.now()
+    for user in users:
+        params += [user.pk, post.pk, kind, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, post_id, kind, sent_at) VALUES {rows} "
+            "ON CONFLICT (user_id, post_id) DO NOTHING RETURNING user_id",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@transaction.atomic
 def flag_notify(*, flag_id: int) -> int:
     """Tell the forum's moderators a post was flagged."""
     flag = (
@@ -216,7 +269,7 @@ def flag_notify(*, flag_id: int) -> int:
             subject=lazy_percent(
                 gettext_lazy("A post was flagged in %(forum)s"), forum=forum.name
             ),
-            template="forums/email/flag.txt",
+            template="forums/flag",
             context={
                 "flag": flag,
                 "forum": forum,
@@ -345,7 +398,7 @@ def _digest_send_one(*, preference_id: int, now) -> int:
             ),
             count=len(posts),
         ),
-        template="forums/email/digest.txt",
+        template="forums/digest",
         context={
             "threads": list(threads.values()),
             "count": len(posts),

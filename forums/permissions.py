@@ -239,3 +239,10 @@ def can_promote_thread(user, thread: Thread) -> bool:
 def can_moderate_thread(user, thread: Thread) -> bool:
     """Pin, lock, move, hide: moderators of the thread's forum."""
     return thread.deleted_at is None and can_moderate_forum(user, thread.forum)
+
+
+def can_view_post(user, post: Post) -> bool:
+    """A post is seen where its thread is; hidden ones by moderators and author."""
+    if post.deleted_at is not None or not can_view_thread(user, post.thread):
+        return False
+    return not post.is_hidden or can_view_hidden_post(user, post)

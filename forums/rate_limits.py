@@ -72,22 +72,16 @@ def _check_window(times: list[datetime], limit: int, window: timedelta, now, mes
     raise RateLimited(f"{message} {_retry_phrase(retry_at, now)}", retry_at)
 
 
-def check_can_post(
-    *, user, kind: str, external_links: int = 0, exempt_new_account: bool = False
+def check_link_limit(
+    *, user, external_links: int, exempt_new_account: bool = False
 ) -> None:
-    """Raise RateLimited when ``user`` may not post now.
-
-    ``kind`` is "thread" or "reply". ``exempt_new_account`` lifts the new-account
-    limits (moderators of the forum); staff are never limited.
-    """
-    from .models import Post, Thread
-
+    """The new-account limit on links in one post, for a new post and for every
+    edit of one (or a post accepted with one link gains ten afterwards)."""
     if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
         return
     now = timezone.now()
     config = limits()
     new_account = is_new_account(user, now) and not exempt_new_account
-
     if new_account and external_links > config["NEW_ACCOUNT_LINKS_PER_POST"]:
         allowed = config["NEW_ACCOUNT_LINKS_PER_POST"]
         lifted = user.date_joined + timedelta(days=config["NEW_ACCOUNT_DAYS"])
@@ -108,6 +102,26 @@ def check_can_post(
             },
             lifted,
         )
+
+
+def check_can_post(
+    *, user, kind: str, external_links: int = 0, exempt_new_account: bool = False
+) -> None:
+    """Raise RateLimited when ``user`` may not post now.
+
+    ``kind`` is "thread" or "reply". ``exempt_new_account`` lifts the new-account
+    limits (moderators of the forum); staff are never limited.
+    """
+    from .models import Post, Thread
+
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return
+    now = timezone.now()
+    config = limits()
+    new_account = is_new_account(user, now) and not exempt_new_account
+    check_link_limit(
+        user=user, external_links=external_links, exempt_new_account=exempt_new_account
+    )
 
     def times(model, since, **filters):
         return list(

@@ -7,6 +7,7 @@ and staff. Replies are their own documents; hidden and deleted ones never are.
 """
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 
 from search.documents import (
     Kind,
@@ -108,7 +109,12 @@ class ThreadProvider(SearchDocumentProvider):
     }
 
     def queryset(self):
-        return Thread.objects.select_related("forum", "forum__group", "category")
+        # The opening post's text in the same query: no query per thread.
+        first = Post.objects.filter(thread=OuterRef("pk"), position=1)
+        visible_first = first.filter(is_hidden=False, deleted_at__isnull=True)
+        return Thread.objects.select_related(
+            "forum", "forum__group", "category"
+        ).annotate(opening_html=Subquery(visible_first.values("body_html")[:1]))
 
     def searchable_queryset(self):
         return self.queryset().filter(is_hidden=False, deleted_at__isnull=True)
@@ -116,14 +122,7 @@ class ThreadProvider(SearchDocumentProvider):
     def document(self, thread: Thread) -> SearchDocument | None:
         if thread.is_hidden or thread.deleted_at is not None:
             return None
-        first = (
-            Post.objects.filter(thread=thread, position=1)
-            .values_list("body_html", "is_hidden", "deleted_at")
-            .first()
-        )
-        body = ""
-        if first is not None and not first[1] and first[2] is None:
-            body = plain_text(first[0])
+        body = plain_text(thread.opening_html or "")
         public, group_ids = _visibility(thread.forum)
         return SearchDocument(
             source=self.label,

@@ -253,8 +253,21 @@ def subscription_for(*, user, thread: Thread | None = None, forum=None):
 
 
 def subscription_list(*, user) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(user=user).select_related(
-        "thread__forum", "forum"
+    """What ``user`` follows and may still read: after leaving a group, its
+    members-only threads and forum drop out (their titles are not theirs to
+    see any more, and nothing about them is emailed)."""
+    followed_threads = (
+        Q(thread__isnull=False)
+        & readable_forums_q(user=user, prefix="thread__forum__")
+        & Q(thread__deleted_at__isnull=True, thread__is_hidden=False)
+    )
+    followed_forums = Q(forum__isnull=False) & readable_forums_q(
+        user=user, prefix="forum__"
+    )
+    return (
+        Subscription.objects.filter(user=user)
+        .filter(followed_threads | followed_forums)
+        .select_related("thread__forum", "forum")
     )
 
 
@@ -329,7 +342,7 @@ def lesson_prefill(*, thread: Thread, post: Post | None = None) -> dict:
         "lesson": "",
         "recommendation": "",
         "contact": (
-            f"{contact_user.profile.name} (@{contact_user.username})"
+            f"{contact_user.profile.name} (@{contact_user.profile.handle})"
             if contact_user
             else ""
         ),

@@ -8,7 +8,7 @@ so post_save reaches the search index; counters use ``update()`` and do not.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from .models import (
     Thread,
     ThreadReadState,
 )
-from .rate_limits import check_can_post
+from .rate_limits import check_can_post, check_link_limit
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -132,6 +132,17 @@ def thread_counters_refresh(*, thread: Thread) -> Thread:
     return thread
 
 
+def _forum_counters_add(*, forum: Forum, post: Post, threads: int = 0) -> None:
+    """A new visible post (and thread): counters by increments, one statement
+    whatever the size of the forum."""
+    Forum.objects.filter(pk=forum.pk).update(
+        thread_count=F("thread_count") + threads,
+        post_count=F("post_count") + 1,
+        last_post=post,
+        last_post_at=post.created_at,
+    )
+
+
 def forum_counters_refresh(*, forum: Forum) -> Forum:
     """Recount a forum's visible threads and posts and find its latest post."""
     threads = Thread.objects.filter(
@@ -155,7 +166,18 @@ def forum_counters_refresh(*, forum: Forum) -> Forum:
 # Threads and posts ------------------------------------------------------------
 
 
+# Advisory lock class for "one member posts one thing at a time".
+POSTING_LOCK_NAMESPACE = 0x7A5D
+
+
 def _check_rate_limits(*, user, forum, kind, html) -> None:
+    """Count-then-insert must not race: the member's posting lock (held to the
+    end of the transaction, across processes and hosts) serialises it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [POSTING_LOCK_NAMESPACE, user.pk % 2**31],
+        )
     check_can_post(
         user=user,
         kind=kind,
@@ -211,7 +233,7 @@ def thread_create(
     )
     thread.last_post = post
     Thread.objects.filter(pk=thread.pk).update(last_post=post)
-    forum_counters_refresh(forum=forum)
+    _forum_counters_add(forum=forum, post=post, threads=1)
     Subscription.objects.get_or_create(user=author, thread=thread)
     thread_mark_read(user=author, thread=thread, position=1)
     if notify:
@@ -253,8 +275,19 @@ def post_create(
         body_html=html,
         quoted_post=quoted_post,
     )
-    thread_counters_refresh(thread=thread)
-    forum_counters_refresh(forum=thread.forum)
+    if thread.is_hidden or thread.deleted_at is not None:
+        # Hidden threads are left out of the visible counts: recount.
+        thread_counters_refresh(thread=thread)
+        forum_counters_refresh(forum=thread.forum)
+    else:
+        Thread.objects.filter(pk=thread.pk).update(
+            reply_count=F("reply_count") + 1,
+            last_position=post.position,
+            last_post=post,
+            last_post_at=post.created_at,
+            last_poster_id=author.pk,
+        )
+        _forum_counters_add(forum=thread.forum, post=post)
     Subscription.objects.get_or_create(user=author, thread=thread)
     thread_mark_read(user=author, thread=thread, position=post.position)
     if notify:
@@ -280,6 +313,11 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if body != post.body:
         _old_html, old_mentions = render(post.body)
         html, mentions = render(body)
+        check_link_limit(
+            user=editor,
+            external_links=external_link_count(html),
+            exempt_new_account=permissions.can_moderate_forum(editor, thread.forum),
+        )
         PostRevision.objects.create(
             post=post, previous_body=post.body, edited_by=editor
         )

@@ -1,9 +1,12 @@
 """Signed one-click unsubscribe links: they work without signing in, and only
 for the person (and the subscription) they were made for."""
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from portal.links import absolute_url
+
+__all__ = ["absolute_url"]
 
 SALT = "forums.unsubscribe"
 
@@ -38,8 +41,3 @@ def unsubscribe_read(token: str) -> dict | None:
     }:
         return None
     return payload
-
-
-def absolute_url(path: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return base.rstrip("/") + path

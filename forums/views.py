@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from working_groups.permissions import can_view_group
+from portal.visibility import hidden, require_visible
 
 from . import permissions, selectors, services, tokens
 from .forms import (
@@ -43,47 +42,9 @@ from .rate_limits import RateLimited
 
 
 def _forum_or_404(request, slug):
-    """The forum if ``request.user`` may read it; otherwise sign in, 403 or 404."""
-    forum = selectors.forum_get(slug=slug)
-    if forum is None:
-        raise Http404
-    if permissions.can_read_forum(request.user, forum):
-        return forum
-    if not request.user.is_authenticated:
-        raise _LoginRequired
-    if forum.group is not None and can_view_group(request.user, forum.group):
-        raise _MembersOnly(forum)
-    raise Http404
-
-
-class _LoginRequired(Exception):
-    pass
-
-
-class _MembersOnly(Exception):
-    def __init__(self, forum):
-        self.forum = forum
-
-
-def forum_access(view):
-    """Turn the access exceptions of _forum_or_404 into the right response."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-        except _MembersOnly as denied:
-            return render(
-                request,
-                "forums/forum_members_only.html",
-                {"forum": denied.forum, "group": denied.forum.group},
-                status=403,
-            )
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+    """The forum if ``request.user`` may read it; a private forum answers the
+    same 404 as a missing one (see portal.visibility)."""
+    return require_visible(request.user, selectors.forum_get(slug=slug))
 
 
 def _thread_or_404(request, slug, pk):
@@ -170,7 +131,6 @@ def forum_index(request):
     )
 
 
-@forum_access
 def forum_detail(request, slug):
     forum = _forum_or_404(request, slug)
     categories = list(forum.categories.all())
@@ -214,7 +174,6 @@ def forum_detail(request, slug):
     )
 
 
-@forum_access
 def thread_detail(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     forum = thread.forum
@@ -268,7 +227,6 @@ def thread_detail(request, slug, pk):
 
 
 @login_required
-@forum_access
 def thread_unread(request, slug, pk):
     """Jump to the first post the user has not read yet."""
     thread = _thread_or_404(request, slug, pk)
@@ -280,14 +238,12 @@ def thread_unread(request, slug, pk):
     return HttpResponseRedirect(_post_url(post))
 
 
-@forum_access
 def post_permalink(request, pk):
     """/forums/post/<id>/ → the thread page holding the post, at the post."""
     post = _post_or_404(request, pk)
     return HttpResponseRedirect(_post_url(post))
 
 
-@forum_access
 def post_history(request, pk):
     post = _post_or_404(request, pk)
     if not (
@@ -311,7 +267,6 @@ def post_history(request, pk):
 
 
 @login_required
-@forum_access
 def thread_create(request, slug):
     forum = _forum_or_404(request, slug)
     if not permissions.can_post_in_forum(request.user, forum):
@@ -345,7 +300,6 @@ def thread_create(request, slug):
 
 
 @login_required
-@forum_access
 def post_reply(request, slug, pk):
     """The reply form on its own page: quoting without JavaScript, and where a
     refused reply comes back with its text."""
@@ -401,7 +355,6 @@ def post_reply(request, slug, pk):
 
 
 @login_required
-@forum_access
 def post_edit(request, pk):
     post = _post_or_404(request, pk)
     if not permissions.can_edit_post(request.user, post):
@@ -422,6 +375,10 @@ def post_edit(request, pk):
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data.get("title"),
             )
+        except RateLimited as error:
+            return _rate_limited_response(
+                request, "forums/post_edit.html", context, error
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -432,7 +389,6 @@ def post_edit(request, pk):
 
 @require_POST
 @login_required
-@forum_access
 def post_delete(request, pk):
     post = _post_or_404(request, pk)
     services.post_delete(actor=request.user, post=post)
@@ -442,7 +398,6 @@ def post_delete(request, pk):
 
 @require_POST
 @login_required
-@forum_access
 def post_hide(request, pk):
     post = _post_or_404(request, pk)
     hidden = request.POST.get("action", "hide") == "hide"
@@ -456,7 +411,6 @@ def post_hide(request, pk):
 
 
 @login_required
-@forum_access
 def post_flag(request, pk):
     post = _post_or_404(request, pk)
     if not permissions.can_flag_post(request.user, post):
@@ -486,7 +440,6 @@ def post_flag(request, pk):
 
 @require_POST
 @login_required
-@forum_access
 def thread_mark_answer(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     post = None
@@ -506,7 +459,6 @@ def thread_mark_answer(request, slug, pk):
 
 
 @login_required
-@forum_access
 def thread_promote(request, slug, pk):
     """From discussion to knowledge: a prefilled lesson learned, into moderation."""
     thread = _thread_or_404(request, slug, pk)
@@ -596,7 +548,6 @@ THREAD_ACTIONS = {
 
 @require_POST
 @login_required
-@forum_access
 def thread_moderate(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     action = THREAD_ACTIONS.get(request.POST.get("action"))
@@ -609,7 +560,6 @@ def thread_moderate(request, slug, pk):
 
 
 @login_required
-@forum_access
 def thread_move(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     if not permissions.can_moderate_thread(request.user, thread):
@@ -642,7 +592,6 @@ def thread_move(request, slug, pk):
 
 @require_POST
 @login_required
-@forum_access
 def thread_delete(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     services.thread_delete(actor=request.user, thread=thread)
@@ -668,7 +617,6 @@ def moderation_overview(request):
 
 
 @login_required
-@forum_access
 def moderation_queue(request, slug):
     forum = _moderated_forum_or_403(request, slug)
     flags = Paginator(selectors.flag_list_open_for_forum(forum=forum), 30).get_page(
@@ -697,7 +645,6 @@ def moderation_queue(request, slug):
 
 
 @login_required
-@forum_access
 def moderation_log(request, slug):
     forum = _moderated_forum_or_403(request, slug)
     page_obj = Paginator(selectors.moderation_log(forum=forum), 50).get_page(
@@ -712,7 +659,6 @@ def moderation_log(request, slug):
 
 @require_POST
 @login_required
-@forum_access
 def forum_settings(request, slug):
     forum = _moderated_forum_or_403(request, slug)
     form = ForumSettingsForm(request.POST)
@@ -737,7 +683,7 @@ def flag_resolve(request, pk):
     )
     forum = flag.post.thread.forum
     if not permissions.can_moderate_forum(request.user, forum):
-        raise PermissionDenied
+        raise hidden()  # flags exist for moderators only
     action = request.POST.get("action")
     if action == "dismiss":
         services.flag_dismiss(moderator=request.user, flag=flag)
@@ -757,7 +703,6 @@ def flag_resolve(request, pk):
 
 
 @login_required
-@forum_access
 def user_suspend(request, slug):
     forum = _moderated_forum_or_403(request, slug)
     form = SuspendForm(request.POST or None, initial=request.GET.dict())
@@ -792,6 +737,8 @@ def suspension_lift(request, pk):
     suspension = get_object_or_404(
         Suspension.objects.select_related("forum__group", "user"), pk=pk
     )
+    if not permissions.can_moderate_forum(request.user, suspension.forum):
+        raise hidden()  # suspensions exist for moderators only
     services.suspension_lift(moderator=request.user, suspension=suspension)
     messages.success(request, _("The suspension was lifted."))
     return redirect("forums:moderation", slug=suspension.forum.slug)
@@ -802,7 +749,6 @@ def suspension_lift(request, pk):
 
 @require_POST
 @login_required
-@forum_access
 def thread_subscribe(request, slug, pk):
     thread = _thread_or_404(request, slug, pk)
     if request.POST.get("action") == "unfollow":
@@ -818,7 +764,6 @@ def thread_subscribe(request, slug, pk):
 
 @require_POST
 @login_required
-@forum_access
 def forum_subscribe(request, slug):
     forum = _forum_or_404(request, slug)
     if request.POST.get("action") == "unfollow":

@@ -8,4 +8,10 @@ class KnowledgeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal import visibility
+
         from . import signals  # noqa: F401
+        from .models import ResourcePage
+        from .permissions import can_view_resource
+
+        visibility.register(ResourcePage, can_view_resource)

@@ -1,12 +1,14 @@
-"""BibTeX and RIS for one resource or a list: what reference managers import."""
+"""BibTeX, RIS and CSL-JSON for one resource or a list: what reference managers
+import."""
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 
 import rispy
 
-from .vocabulary import BIBTEX_TYPES, RIS_TYPES, Format
+from .vocabulary import BIBTEX_TYPES, CSL_TYPES, RIS_TYPES, Format
 
 BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -181,6 +183,58 @@ class PlainRisWriter(rispy.RisWriter):
 def ris(resources: Iterable, *, base_url: str = "") -> str:
     records = [ris_record(resource, base_url=base_url) for resource in resources]
     return rispy.dumps(records, implementation=PlainRisWriter)
+
+
+def csl_name(name: str) -> dict:
+    """ "Family, Given" as a CSL name; anything else (an institution) as literal."""
+    family, comma, given = name.partition(",")
+    if comma and family.strip() and given.strip():
+        return {"family": family.strip(), "given": given.strip()}
+    return {"literal": name.strip()}
+
+
+def csl_item(resource, *, base_url: str = "", key: str = "") -> dict:
+    """One CSL-JSON item (the format of citeproc, Zotero and Mendeley)."""
+    item = {
+        "id": key or cite_key(resource),
+        "type": CSL_TYPES.get(resource.format, "document"),
+        "title": " ".join(resource.title.split()),
+    }
+    if resource.author_list:
+        item["author"] = [csl_name(name) for name in resource.author_list]
+    publishers = publisher_names(resource)
+    if publishers:
+        item["publisher"] = "; ".join(publishers)
+    if resource.publication_date:
+        date = resource.publication_date
+        item["issued"] = {"date-parts": [[date.year, date.month, date.day]]}
+    elif resource.year:
+        item["issued"] = {"date-parts": [[resource.year]]}
+    if resource.series:
+        item["collection-title"] = resource.series
+    if resource.series_number:
+        item["collection-number"] = resource.series_number
+    if resource.summary:
+        item["abstract"] = " ".join(resource.summary.split())
+    keywords = sorted(tag.name for tag in resource.tags.all())
+    if keywords:
+        item["keyword"] = "; ".join(keywords)
+    item["language"] = resource.language
+    if resource.doi:
+        item["DOI"] = resource.doi
+    link = resource_link(resource, base_url)
+    if link:
+        item["URL"] = link
+    return item
+
+
+def csl_json(resources: Iterable, *, base_url: str = "") -> str:
+    resources = list(resources)
+    items = [
+        csl_item(resource, base_url=base_url, key=key)
+        for resource, key in zip(resources, _unique_keys(resources), strict=True)
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 def citation_text(resource) -> str:

@@ -3,17 +3,13 @@ list, a feed only carries what the requesting user may see."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
-from wagtail.models import Site
 
 from working_groups.selectors import group_list
 
 from .citations import publisher_names
-from .models.pages import _knowledge_index_path, knowledge_index_get
-from .selectors import _in_groups, resource_queryset_visible
+from .selectors import _in_groups, resource_queryset_visible, tag_get_visible
 
 FEED_SIZE = 50
 
@@ -31,7 +27,9 @@ class ResourceFeed(Feed):
                 raise Http404
             scope["group"] = group
         if tag_slug is not None:
-            scope["tag"] = get_object_or_404(Tag, slug=tag_slug)
+            scope["tag"] = tag_get_visible(user=request.user, slug=tag_slug)
+            if scope["tag"] is None:
+                raise Http404
         return scope
 
     def title(self, scope):
@@ -63,14 +61,8 @@ class ResourceFeed(Feed):
             .select_related("owner__profile")
             .prefetch_related("organisations", "tags")[:FEED_SIZE]
         )
-        # Each item's URL needs the library's path: look it up once, not per item.
-        index_page = knowledge_index_get(request)
-        index_path = _knowledge_index_path(request)
-        root_paths = Site.get_site_root_paths()
-        for resource in resources:
-            resource._knowledge_index_page = index_page
-            resource._knowledge_index_path = index_path
-            resource._wagtail_cached_site_root_paths = root_paths
+        # Item URLs need no query: the library's path and the site root paths
+        # are kept per process (portal.page_paths).
         return resources
 
     def item_title(self, item):

@@ -1,3 +1,5 @@
+from html import unescape as html_unescape
+
 from django import forms
 from django.conf import settings
 from django.utils.functional import lazy
@@ -483,7 +485,9 @@ def resource_initial(draft) -> dict:
     for block in draft.body:
         if block.block_type == "paragraph":
             html = str(block.value.source).replace("<br/>", "\n")
-            paragraphs.append(strip_tags(html).strip())
+            # Back to the text the submitter typed: entities decoded, or
+            # "R&D" comes back as "R&amp;D" and is escaped again on resubmit.
+            paragraphs.append(html_unescape(strip_tags(html)).strip())
     initial = {
         name: getattr(draft, name)
         for name in [

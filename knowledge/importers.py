@@ -1,26 +1,34 @@
-"""Bulk import of resources from CSV or RIS: parse rows with their line numbers,
-validate each one, then create or update it (by DOI, else by link)."""
+"""Bulk import of resources from CSV, RIS or CSL-JSON: parse rows with their line
+numbers, validate each one, then create or update it (by DOI, else by link, else
+by the portal's own page link)."""
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import rispy
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http.request import validate_host
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from working_groups.models import Visibility, WorkingGroupPage
 
-from .models.pages import DOI_PATTERN, next_year, normalise_doi
+from .models.pages import DOI_PATTERN, RESERVED_SLUGS, next_year, normalise_doi
 from .vocabulary import (
+    CSL_TYPE_FORMATS,
+    CSL_TYPES,
     LANGUAGE_CHOICES,
     LANGUAGE_NAMES,
     RIS_TYPE_FORMATS,
+    RIS_TYPES,
     Format,
     KnowledgeType,
     Level,
@@ -69,9 +77,15 @@ LANGUAGE_ALIASES = {
 
 @dataclass
 class ImportRow:
+    """One record of a file. ``partial`` rows (RIS, CSL-JSON) only say what their
+    format can carry: on an existing resource, the fields they leave empty keep
+    their values, and a coarse type (RIS GEN, CSL document) keeps the format it
+    is consistent with."""
+
     line: int
     data: dict
     error: str = ""
+    partial: bool = False
 
 
 @dataclass
@@ -186,10 +200,91 @@ def parse_ris(text: str) -> Iterator[ImportRow]:
                     yield ImportRow(line=start, data={}, error=str(error))
                 else:
                     for record in records:
-                        yield ImportRow(line=start, data=ris_record_to_row(record))
+                        yield ImportRow(
+                            line=start, data=ris_record_to_row(record), partial=True
+                        )
                 chunk = []
     if chunk:
         yield ImportRow(line=start, data={}, error=_("record not closed by an ER line"))
+
+
+def _csl_date(item: dict) -> tuple[str, str]:
+    """(year, ISO date if complete) of a CSL item's ``issued``."""
+    parts = ((item.get("issued") or {}).get("date-parts") or [[]])[0] or []
+    try:
+        numbers = [int(part) for part in parts]
+    except (TypeError, ValueError):
+        return "", ""
+    year = str(numbers[0]) if numbers else ""
+    date = "{:04d}-{:02d}-{:02d}".format(*numbers[:3]) if len(numbers) >= 3 else ""
+    return year, date
+
+
+def _csl_names(names) -> list[str]:
+    result = []
+    for name in names or []:
+        if not isinstance(name, dict):
+            continue
+        if name.get("literal"):
+            result.append(str(name["literal"]))
+        elif name.get("family"):
+            given = name.get("given")
+            result.append(
+                f"{name['family']}, {given}" if given else str(name["family"])
+            )
+    return result
+
+
+def csl_item_to_row(item: dict) -> dict:
+    csl_type = str(item.get("type") or "").strip()
+    year, date = _csl_date(item)
+    keywords = str(item.get("keyword") or "")
+    separator = ";" if ";" in keywords else ","
+    data = {
+        "csl_type": csl_type,
+        "format": CSL_TYPE_FORMATS.get(csl_type, ""),
+        "title": item.get("title") or "",
+        "summary": item.get("abstract") or "",
+        "authors": "\n".join(_csl_names(item.get("author"))),
+        "organisations": item.get("publisher") or "",
+        "year": year,
+        "publication_date": date,
+        "series": item.get("collection-title") or item.get("container-title") or "",
+        "series_number": item.get("collection-number") or "",
+        "doi": item.get("DOI") or "",
+        "url": item.get("URL") or "",
+        "language": item.get("language") or "",
+        "tags": "; ".join(
+            word.strip() for word in keywords.split(separator) if word.strip()
+        ),
+    }
+    if not data["summary"] and data["title"]:
+        parts = [str(Format(data["format"]).label) if data["format"] else ""]
+        if data["organisations"]:
+            parts.append(_("published by %(who)s") % {"who": data["organisations"]})
+        if data["year"]:
+            parts.append(_("in %(year)s") % {"year": data["year"]})
+        data["summary"] = " ".join(part for part in parts if part).strip() + "."
+    return {key: str(value).strip() for key, value in data.items()}
+
+
+def parse_csl_json(text: str) -> Iterator[ImportRow]:
+    """One ImportRow per CSL-JSON item, numbered by its place in the list."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _("The file is not JSON: %(error)s") % {"error": error}
+        ) from error
+    if isinstance(document, dict):
+        document = document.get("items", [document])
+    if not isinstance(document, list):
+        raise ValidationError(_("A CSL-JSON file holds a list of items."))
+    for number, item in enumerate(document, start=1):
+        if not isinstance(item, dict):
+            yield ImportRow(line=number, data={}, error=_("not a CSL-JSON item"))
+            continue
+        yield ImportRow(line=number, data=csl_item_to_row(item), partial=True)
 
 
 # -- Validation ---------------------------------------------------------------------
@@ -228,6 +323,7 @@ class ResourceImportForm(forms.Form):
 
     def __init__(self, *args, ris_type: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The record's own type (RIS or CSL), named when it has no format.
         self.ris_type = ris_type
         self.fields["year"] = forms.IntegerField(
             required=False, min_value=1900, max_value=next_year()
@@ -313,17 +409,50 @@ def form_errors_text(form: forms.Form) -> str:
     return "; ".join(parts)
 
 
+def portal_slug_from_url(url: str) -> str:
+    """The slug in a link to one of this portal's resource pages
+    (http://<our host>/knowledge/<slug>/), as its own RIS and CSL exports write
+    for resources without a link of their own; "" for any other link."""
+    parts = urlsplit(url or "")
+    match = re.match(r"^/knowledge/([^/]+)/$", parts.path)
+    if not match or match.group(1) in RESERVED_SLUGS or not parts.hostname:
+        return ""
+    site_host = urlsplit(settings.WAGTAILADMIN_BASE_URL or "").hostname
+    if parts.hostname == site_host or validate_host(
+        parts.hostname, settings.ALLOWED_HOSTS
+    ):
+        return match.group(1)
+    return ""
+
+
+def _format_candidates(ris_type: str, csl_type: str) -> set[str]:
+    """Formats a record type is consistent with (RIS GEN: lessons, stories…)."""
+    if ris_type:
+        return {value for value, kind in RIS_TYPES.items() if kind == ris_type}
+    if csl_type:
+        return {value for value, kind in CSL_TYPES.items() if kind == csl_type}
+    return set()
+
+
 def validate_row(row: ImportRow, *, default_group=None) -> dict:
     """The row's cleaned values, or ValidationError with a readable reason."""
     if row.error:
         raise ValidationError(row.error)
     data = dict(row.data)
     ris_type = data.pop("ris_type", "")
+    csl_type = data.pop("csl_type", "")
     data.setdefault("year", data.pop("publication_year", ""))
-    form = ResourceImportForm(data, ris_type=ris_type)
+    portal_slug = portal_slug_from_url(data.get("url", ""))
+    if portal_slug:
+        data["url"] = ""
+    form = ResourceImportForm(data, ris_type=ris_type or csl_type)
     if not form.is_valid():
         raise ValidationError(form_errors_text(form))
     cleaned = form.cleaned_data
+    cleaned["portal_slug"] = portal_slug
+    if row.partial:
+        cleaned["provided"] = {name for name, value in data.items() if value}
+        cleaned["format_candidates"] = _format_candidates(ris_type, csl_type)
     if cleaned["group"] is None:
         cleaned["group"] = default_group
     if cleaned.get("visibility") == Visibility.MEMBERS and cleaned["group"] is None:

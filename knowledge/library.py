@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from working_groups.selectors import group_list
 
 from .forms import LibraryFilterForm
-from .selectors import LibraryQuery, resource_facet_counts, resource_search
+from .selectors import LibraryQuery, ResultWindow, resource_counts, resource_search
 from .vocabulary import LANGUAGE_NAMES, Format, KnowledgeType, Level, Region
 
 PAGE_SIZE = 20
@@ -56,8 +56,11 @@ def _options(params, name, choices, counts, selected):
     return options
 
 
-def library_facets(request, query: LibraryQuery, *, fixed: tuple = ()) -> list[dict]:
-    counts = resource_facet_counts(user=request.user, query=query)
+def library_facets(
+    request, query: LibraryQuery, *, fixed: tuple = (), counts: dict | None = None
+) -> list[dict]:
+    if counts is None:
+        counts = resource_counts(user=request.user, query=query)["facets"]
     params = request.GET
     language_choices = sorted(
         ((code, LANGUAGE_NAMES.get(code, code)) for code in counts["language"]),
@@ -84,7 +87,7 @@ def library_facets(request, query: LibraryQuery, *, fixed: tuple = ()) -> list[d
             {slug: count for slug, (_name, count) in shown_tags},
         ),
     ]
-    return [
+    result = [
         {
             "name": name,
             "label": FACET_LABELS[name],
@@ -95,6 +98,11 @@ def library_facets(request, query: LibraryQuery, *, fixed: tuple = ()) -> list[d
         for name, choices, facet_counts in facets
         if name not in fixed
     ]
+    for facet in result:  # each region has a page of its own (places app)
+        if facet["name"] == "region":
+            for option in facet["options"]:
+                option["url"] = f"/regions/{option['value']}/"
+    return result
 
 
 def _active_filters(request, query: LibraryQuery, facets, fixed) -> list[dict]:
@@ -140,9 +148,10 @@ def library_context(
         query.tag = [tag.slug]
         fixed.append("tag")
     results = resource_search(user=request.user, query=query)
-    paginator = Paginator(results, PAGE_SIZE)
+    counts = resource_counts(user=request.user, query=query)
+    paginator = Paginator(ResultWindow(results, counts["total"]), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    facets = library_facets(request, query, fixed=tuple(fixed))
+    facets = library_facets(request, query, fixed=tuple(fixed), counts=counts["facets"])
     cite_query = request.GET.copy()
     cite_query.pop("page", None)
     if lessons:

@@ -2,21 +2,15 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from wagtail.models import WorkflowState
 
-from languages.mail import recipient_language
+from portal.links import absolute_url
+from portal.mail import mail_queue
 
 from .models import ResourcePage
 
 logger = logging.getLogger(__name__)
-
-
-def site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = None):
@@ -54,19 +48,12 @@ def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = No
         "approved": approved,
         "comment": task_state.comment if task_state is not None else "",
         "moderator": moderator,
-        "resource_url": site_url(parts[2]) if parts and parts[2] else "",
-        "submissions_url": site_url("/knowledge/my-submissions/"),
+        "resource_url": absolute_url(parts[2]) if parts and parts[2] else "",
+        "submissions_url": absolute_url("/knowledge/my-submissions/"),
     }
     template = "approved" if approved else "rejected"
-    with recipient_language(recipient):
-        subject = render_to_string(
-            f"knowledge/emails/resource_{template}_subject.txt", context
-        ).strip()
-        body = render_to_string(f"knowledge/emails/resource_{template}.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body,
-        None,
-        [recipient.email],
-        fail_silently=False,
+    mail_queue(
+        template=f"knowledge/resource_{template}",
+        to=recipient.email,
+        context=context,
     )

@@ -3,12 +3,16 @@ search engines and reference managers, provenance, and who may do what."""
 
 import json
 
+from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.safestring import mark_safe
 from wagtail.models import PageLogEntry, Revision, TaskState
 
+from portal.links import absolute_url
 from working_groups.selectors import group_list
 
 from .citations import bibtex, citation_text, publisher_names, ris
+from .models import ResourceAttachment
 from .permissions import can_feature_resource, can_moderate_resource
 from .translations import resource_translations_for
 from .vocabulary import DCMI_TYPES, LICENCE_URLS, SCHEMA_ORG_TYPES
@@ -20,11 +24,12 @@ def person_name(user) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else user.get_username()
+    return profile.name if profile is not None else ""
 
 
 def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+    """Public links from SITE_URL, never the request's host."""
+    return absolute_url(path)
 
 
 def resource_json_ld(resource, request=None) -> dict:
@@ -179,6 +184,19 @@ def open_graph(resource, request=None) -> list[tuple[str, str]]:
     return meta
 
 
+# What the public change history of a resource shows. Moderation (requests for
+# changes, their comments, workflow steps) is between the submitter and the
+# moderators, and stays out of it: a whitelist, so a new kind of log entry is
+# private until someone decides otherwise.
+PUBLIC_HISTORY_ACTIONS = [
+    "wagtail.create",
+    "wagtail.publish",
+    "wagtail.unpublish",
+    "wagtail.rename",
+    "wagtail.move",
+]
+
+
 def resource_provenance(resource) -> dict:
     """Who shared the resource, who approved it, when it last changed, and its
     change history (from Wagtail's revisions and log)."""
@@ -196,7 +214,7 @@ def resource_provenance(resource) -> dict:
     )
     history = list(
         PageLogEntry.objects.filter(page_id=resource.pk)
-        .exclude(action__in=["wagtail.view_restriction.create"])
+        .filter(action__in=PUBLIC_HISTORY_ACTIONS)
         .select_related("user__profile")
         .order_by("-timestamp", "-pk")[:50]
     )
@@ -222,7 +240,6 @@ def resource_provenance(resource) -> dict:
                 "timestamp": entry.timestamp,
                 "message": entry.message,
                 "user": person_name(entry.user) if entry.user_id else "",
-                "comment": entry.comment,
             }
             for entry in history
         ],
@@ -231,12 +248,24 @@ def resource_provenance(resource) -> dict:
 
 def resource_page_context(request, resource) -> dict:
     user = request.user
+    # Organisations, tags and attachments are read by the citation, metadata
+    # and page parts below: fetched once here, not once per part.
+    prefetch_related_objects(
+        [resource],
+        "organisations",
+        "tags",
+        "groups",
+        Prefetch(
+            "attachments",
+            queryset=ResourceAttachment.objects.select_related("document"),
+        ),
+    )
     visible_groups = {group.pk: group for group in group_list(user=user)}
     groups = [
         visible_groups[pk] for pk in sorted(resource.group_ids) if pk in visible_groups
     ]
     attachments = list(resource.attachments.select_related("document"))
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = settings.SITE_URL
     return {
         "attachments": attachments,
         "organisations": list(resource.organisations.all()),

@@ -37,8 +37,10 @@ class ResourceProvider(SearchDocumentProvider):
     dependencies = {WorkingGroupPage: _resource_ids_owned_by}
 
     def queryset(self):
+        # Tags through their tagged items: the tag manager's own prefetch
+        # builds one condition per resource, slow for a batch of hundreds.
         return ResourcePage.objects.select_related("owning_group").prefetch_related(
-            "tags", "groups", "organisations"
+            "tagged_items__tag", "groups", "organisations"
         )
 
     def searchable_queryset(self):
@@ -88,7 +90,7 @@ class ResourceProvider(SearchDocumentProvider):
             url=page_url(resource),
             summary=resource.introduction,
             body=body,
-            tags=[tag.name for tag in resource.tags.all()],
+            tags=[tagged.tag.name for tagged in resource.tagged_items.all()],
             language=resource.language,
             date=date,
             is_public=public,
@@ -99,4 +101,5 @@ class ResourceProvider(SearchDocumentProvider):
             working_groups=group_ids,
             year=resource.year,
             regions=list(resource.regions or []),
+            countries=[country.code for country in resource.countries],
         )

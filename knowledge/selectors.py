@@ -1,13 +1,17 @@
 """Reads of the knowledge library, always scoped to what the user may see."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -34,12 +38,20 @@ def _is_staff(user) -> bool:
 
 
 def _in_groups(group_ids) -> Q:
-    """Resources owned by, or also shared with, any of these groups."""
-    return Q(owning_group_id__in=group_ids) | Q(
-        pk__in=GroupLink.objects.filter(workinggrouppage_id__in=group_ids).values(
-            "resourcepage_id"
-        )
+    """Resources owned by, or also shared with, any of these groups: one id
+    subquery (a union of two index scans), not an OR the planner can only
+    answer by reading every resource."""
+    owned = (
+        ResourcePage.objects.filter(owning_group_id__in=group_ids)
+        .order_by()
+        .values("page_ptr_id")
     )
+    shared = (
+        GroupLink.objects.filter(workinggrouppage_id__in=group_ids)
+        .order_by()
+        .values("resourcepage_id")
+    )
+    return Q(pk__in=owned.union(shared))
 
 
 def resource_queryset_visible(*, user) -> QuerySet[ResourcePage]:
@@ -75,11 +87,36 @@ def resource_list_for_group(
     *, user, group: WorkingGroupPage, limit: int = 6, featured: bool | None = None
 ) -> list[ResourcePage]:
     """Visible resources of a working group, featured first then newest;
-    ``featured=True`` keeps only the curated ones."""
-    resources = resource_queryset_visible(user=user).filter(_in_groups([group.pk]))
+    ``featured=True`` keeps only the curated ones. Featuring is the owning
+    group's curation: a resource another group shares in is never featured here
+    (that group's moderators could not undo it).
+
+    The group's resource ids are read first (two index scans, kept on the
+    group for the page's other lists): sorting those few rows by id beats
+    joining every page of the site to sort them."""
+    ids = getattr(group, "_resource_ids", None)
+    if ids is None:
+        owned = ResourcePage.objects.filter(owning_group_id=group.pk).order_by()
+        shared = GroupLink.objects.filter(workinggrouppage_id=group.pk)
+        ids = sorted(
+            set(owned.values_list("page_ptr_id", flat=True))
+            | set(shared.values_list("resourcepage_id", flat=True))
+        )
+        group._resource_ids = ids
+    resources = (
+        resource_queryset_visible(user=user)
+        .filter(pk__in=ids)
+        .annotate(
+            featured_here=Case(
+                When(featured=True, owning_group=group, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
     if featured is not None:
-        resources = resources.filter(featured=featured)
-    resources = resources.order_by("-featured", "-first_published_at", "-pk")
+        resources = resources.filter(featured_here=featured)
+    resources = resources.order_by("-featured_here", "-first_published_at", "-pk")
     return list(_with_listing_relations(resources)[:limit])
 
 
@@ -193,24 +230,6 @@ def _search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config="english")
 
 
-def _search_vector() -> SearchVector:
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("introduction", weight="B", config="english")
-        + SearchVector("authors", "series", weight="C", config="english")
-        + SearchVector(
-            "lesson_context",
-            "lesson_challenge",
-            "lesson_action",
-            "lesson_result",
-            "lesson_learned",
-            "lesson_recommendation",
-            weight="D",
-            config="english",
-        )
-    )
-
-
 def _text_match(text: str) -> Q:
     organisations = ResourcePage.organisations.through.objects.filter(
         Q(organisation__name__icontains=text) | Q(organisation__acronym__iexact=text)
@@ -219,7 +238,7 @@ def _text_match(text: str) -> Q:
         "content_object_id"
     )
     return (
-        Q(search_document=_search_query(text))
+        Q(search_vector=_search_query(text))
         | Q(title__icontains=text)
         | Q(pk__in=organisations)
         | Q(pk__in=tagged)
@@ -227,16 +246,20 @@ def _text_match(text: str) -> Q:
     )
 
 
-def _apply_filters(resources: QuerySet, query: LibraryQuery, *, skip: str = ""):
-    """All filters of ``query`` except the facet ``skip`` (for its own counts)."""
+def _apply_text_and_years(resources: QuerySet, query: LibraryQuery) -> QuerySet:
+    """The filters that are not facets: the words and the years."""
     if query.q:
-        resources = resources.annotate(search_document=_search_vector()).filter(
-            _text_match(query.q)
-        )
+        resources = resources.filter(_text_match(query.q))
     if query.year_from:
         resources = resources.filter(publication_year__gte=query.year_from)
     if query.year_to:
         resources = resources.filter(publication_year__lte=query.year_to)
+    return resources
+
+
+def _facet_conditions(query: LibraryQuery) -> dict[str, Q]:
+    """The condition of each facet filter in force, by facet name."""
+    conditions = {}
     simple = {
         "knowledge_type": "knowledge_type__in",
         "format": "format__in",
@@ -245,18 +268,27 @@ def _apply_filters(resources: QuerySet, query: LibraryQuery, *, skip: str = ""):
     }
     for name, lookup in simple.items():
         values = getattr(query, name)
-        if values and name != skip:
-            resources = resources.filter(**{lookup: values})
-    if query.region and skip != "region":
-        resources = resources.filter(regions__overlap=query.region)
-    if query.group and skip != "group":
+        if values:
+            conditions[name] = Q(**{lookup: values})
+    if query.region:
+        conditions["region"] = Q(regions__overlap=query.region)
+    if query.group:
         group_ids = WorkingGroupPage.objects.filter(slug__in=query.group).values("pk")
-        resources = resources.filter(_in_groups(group_ids))
-    if query.tag and skip != "tag":
+        conditions["group"] = _in_groups(group_ids)
+    if query.tag:
         tagged = ResourceTag.objects.filter(tag__slug__in=query.tag).values(
             "content_object_id"
         )
-        resources = resources.filter(pk__in=tagged)
+        conditions["tag"] = Q(pk__in=tagged)
+    return conditions
+
+
+def _apply_filters(resources: QuerySet, query: LibraryQuery, *, skip: str = ""):
+    """All filters of ``query`` except the facet ``skip`` (for its own counts)."""
+    resources = _apply_text_and_years(resources, query)
+    for name, condition in _facet_conditions(query).items():
+        if name != skip:
+            resources = resources.filter(condition)
     return resources
 
 
@@ -273,7 +305,7 @@ def _ordered(resources: QuerySet, query: LibraryQuery) -> QuerySet:
         order = [F("first_published_at").desc(nulls_last=True), "-pk"]
     elif query.sort == "relevance" and query.q:
         resources = resources.annotate(
-            rank=SearchRank(_search_vector(), _search_query(query.q))
+            rank=SearchRank(F("search_vector"), _search_query(query.q))
         )
         order = ["-rank", *newest]
     else:
@@ -297,68 +329,181 @@ def _ordered(resources: QuerySet, query: LibraryQuery) -> QuerySet:
     return resources.order_by(*order)
 
 
+class ResultWindow:
+    """The library's results for a paginator: a page is sorted on the sort keys
+    and ids alone (no wide rows sorted), then its rows are loaded with what
+    listings show. ``count`` comes from the one-pass counts."""
+
+    def __init__(self, ordered: QuerySet, count: int):
+        self._results = ordered
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = list(self._results.values_list("pk", flat=True)[key])
+        rows = _with_listing_relations(
+            ResourcePage.objects.filter(pk__in=ids).defer("search_vector")
+        ).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def resource_search(*, user, query: LibraryQuery) -> QuerySet[ResourcePage]:
     """The library's results for ``query``, sorted, with what listings show."""
     resources = _apply_filters(resource_queryset_visible(user=user), query)
     return _with_listing_relations(_ordered(resources, query))
 
 
-def _value_counts(resources: QuerySet, field_name: str) -> dict[str, int]:
-    rows = resources.order_by().values(field_name).annotate(count=Count("pk"))
-    return {row[field_name]: row["count"] for row in rows if row[field_name]}
+FACET_COUNTS_CACHE_SECONDS = 60
+_GENERATION_KEY = "knowledge:library-counts:generation"
+
+
+def library_counts_purge() -> None:
+    """Forget every cached library count (a resource was published, changed
+    or withdrawn): cached counts are keyed by a generation number."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def _counts_cache_key(user, query: LibraryQuery) -> str | None:
+    """Counts of views without words or years are cached briefly, per
+    visibility scope (staff, public, or the reader's set of groups)."""
+    from django.core.cache import cache
+
+    if query.q or query.year_from or query.year_to:
+        return None
+    if _is_staff(user):
+        scope = "all"
+    else:
+        scope = ",".join(str(pk) for pk in sorted(group_ids_for_user(user=user)))
+    facets = ";".join(
+        f"{name}={','.join(sorted(getattr(query, name)))}" for name in FACETS
+    )
+    generation = cache.get(_GENERATION_KEY, 0)
+    digest = hashlib.sha256(f"{scope}|{facets}".encode()).hexdigest()[:32]
+    return f"knowledge:library-counts:{generation}:{digest}"
+
+
+def resource_counts(*, user, query: LibraryQuery) -> dict:
+    """The number of results and, for each facet, how many results each value
+    would give combined with every other filter in force (a facet does not
+    narrow its own counts). One statement (one pass over the visible
+    resources), cached briefly for views without words or years."""
+    from django.core.cache import cache
+
+    key = _counts_cache_key(user, query)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    counts = _resource_counts_one_pass(user=user, query=query)
+    if key is not None:
+        cache.set(key, counts, FACET_COUNTS_CACHE_SECONDS)
+    return counts
 
 
 def resource_facet_counts(*, user, query: LibraryQuery) -> dict[str, dict]:
-    """For each facet, how many results each value would give, combined with
-    every other filter in force (a facet does not narrow its own counts).
+    """For each facet, how many results each value would give (see
+    ``resource_counts``)."""
+    return resource_counts(user=user, query=query)["facets"]
 
-    A fixed number of queries, however many resources match."""
-    visible = resource_queryset_visible(user=user)
-    counts: dict[str, dict] = {}
-    for name in ("knowledge_type", "format", "level", "language"):
-        counts[name] = _value_counts(_apply_filters(visible, query, skip=name), name)
 
-    by_region = _apply_filters(visible, query, skip="region").aggregate(
-        **{
-            region.value: Count("pk", filter=Q(regions__contains=[region.value]))
-            for region in Region
-        }
-    )
-    counts["region"] = {key: value for key, value in by_region.items() if value}
-
-    in_selection = _apply_filters(visible, query, skip="group").values("pk")
-    by_group: dict[int, int] = {}
-    owned = (
-        ResourcePage.objects.filter(pk__in=in_selection, owning_group__isnull=False)
-        .values("owning_group")
-        .annotate(count=Count("pk"))
-    )
-    for row in owned:
-        by_group[row["owning_group"]] = row["count"]
-    shared = (
-        GroupLink.objects.filter(resourcepage_id__in=in_selection)
-        .exclude(
-            resourcepage__owning_group_id=F("workinggrouppage_id"),
-        )
-        .values("workinggrouppage_id")
-        .annotate(count=Count("resourcepage_id", distinct=True))
-    )
-    for row in shared:
-        group_id = row["workinggrouppage_id"]
-        by_group[group_id] = by_group.get(group_id, 0) + row["count"]
-    counts["group"] = by_group
-
-    in_selection = _apply_filters(visible, query, skip="tag").values("pk")
-    tag_rows = (
-        ResourceTag.objects.filter(content_object_id__in=in_selection)
-        .values("tag__slug", "tag__name")
-        .annotate(count=Count("content_object_id", distinct=True))
-        .order_by("-count", "tag__name")
-    )
-    counts["tag"] = {
-        row["tag__slug"]: (row["tag__name"], row["count"]) for row in tag_rows
+def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
+    conditions = _facet_conditions(query)
+    columns = {
+        "f_id": F("pk"),
+        "f_knowledge_type": F("knowledge_type"),
+        "f_format": F("format"),
+        "f_level": F("level"),
+        "f_language": F("language"),
+        "f_regions": F("regions"),
+        "f_owner": F("owning_group_id"),
     }
-    return counts
+    flags = {
+        f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in conditions.items()
+    }
+    base = _apply_text_and_years(resource_queryset_visible(user=user), query)
+    base = base.annotate(**columns, **flags).values(*columns, *flags).order_by()
+    base_sql, params = base.query.sql_with_params()
+
+    def others(name: str = "") -> str:
+        return " AND ".join(f"in_{o}" for o in conditions if o != name) or "TRUE"
+
+    flag_list = "".join(f", {flag}" for flag in flags)
+    shared = GroupLink._meta.db_table
+    tagged = ResourceTag._meta.db_table
+    tag_table = ResourceTag.tag.field.related_model._meta.db_table
+    parts = [
+        f"SELECT 'total', NULL, NULL, count(*) FILTER (WHERE {others()}) FROM base"
+    ]
+    for name in ("knowledge_type", "format", "level", "language"):
+        parts.append(
+            f"SELECT '{name}', f_{name}::text, NULL, "
+            f"count(*) FILTER (WHERE {others(name)}) FROM base GROUP BY 2"
+        )
+    # Regions: one conditional count per vocabulary value in a single pass
+    # (cheaper than unnesting every resource's array).
+    regions = [region.value for region in Region]
+    region_counts = ", ".join(
+        f"count(*) FILTER (WHERE f_regions @> ARRAY[%s]::varchar[] AND "
+        f"{others('region')}) AS r{index}"
+        for index, _value in enumerate(regions)
+    )
+    region_rows = ", ".join(
+        f"(%s, counted.r{index})" for index, _value in enumerate(regions)
+    )
+    parts.append(
+        f"SELECT 'region', region.value, NULL, region.n FROM (SELECT {region_counts} "
+        f"FROM base) counted CROSS JOIN LATERAL (VALUES {region_rows}) "
+        "region(value, n)"
+    )
+    part_params = [*regions, *regions]
+    parts.append(
+        f"SELECT 'group', group_id::text, NULL, count(*) FILTER (WHERE "
+        f"{others('group')}) FROM (SELECT f_id, f_owner AS group_id{flag_list} "
+        f"FROM base WHERE f_owner IS NOT NULL UNION SELECT f_id, "
+        f"link.workinggrouppage_id{flag_list} FROM base JOIN {shared} link "
+        "ON link.resourcepage_id = f_id) grouped GROUP BY 2"
+    )
+    parts.append(
+        f"SELECT 'tag', tag.slug, tag.name, counted.n FROM (SELECT item.tag_id, "
+        f"count(*) FILTER (WHERE {others('tag')}) AS n FROM base "
+        f"JOIN {tagged} item ON item.content_object_id = f_id GROUP BY 1) counted "
+        f"JOIN {tag_table} tag ON tag.id = counted.tag_id"
+    )
+    statement = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(
+        f"({part})" for part in parts
+    )
+    facets: dict[str, dict] = {name: {} for name in FACETS}
+    total = 0
+    tags = []
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *part_params])
+        for facet, value, label, count in cursor.fetchall():
+            if facet == "total":
+                total = count
+            elif not count or not value:
+                continue
+            elif facet == "tag":
+                tags.append((value, label, count))
+            elif facet == "group":
+                facets["group"][int(value)] = count
+            else:
+                facets[facet][value] = count
+    tags.sort(key=lambda row: (-row[2], row[1]))
+    facets["tag"] = {slug: (name, count) for slug, name, count in tags}
+    return {"total": total, "facets": facets}
 
 
 def tag_list_with_counts(*, user) -> list[dict]:
@@ -372,16 +517,40 @@ def tag_list_with_counts(*, user) -> list[dict]:
     )
 
 
+def tag_get_visible(*, user, slug: str):
+    """The tag named ``slug`` if a resource ``user`` may see carries it: a tag
+    used only on members-only resources is, to everyone else, missing."""
+    from taggit.models import Tag
+
+    visible = resource_queryset_visible(user=user).values("pk")
+    return (
+        Tag.objects.filter(slug=slug)
+        .filter(
+            pk__in=ResourceTag.objects.filter(content_object_id__in=visible).values(
+                "tag_id"
+            )
+        )
+        .first()
+    )
+
+
 def resource_get_visible(*, user, slug: str) -> ResourcePage | None:
     return resource_queryset_visible(user=user).filter(slug=slug).first()
 
 
-def resource_find_existing(*, doi: str = "", url: str = "") -> ResourcePage | None:
-    """The resource an import row describes, by DOI first, then by link."""
+def resource_find_existing(
+    *, doi: str = "", url: str = "", slug: str = ""
+) -> ResourcePage | None:
+    """The resource an import row describes, by DOI first, then by link, then by
+    the slug of the portal's own page link (its RIS and CSL-JSON exports)."""
     if doi:
         match = ResourcePage.objects.filter(doi__iexact=doi).order_by("pk").first()
         if match is not None:
             return match
     if url:
-        return ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        match = ResourcePage.objects.filter(external_url=url).order_by("pk").first()
+        if match is not None:
+            return match
+    if slug:
+        return ResourcePage.objects.filter(slug=slug).order_by("pk").first()
     return None

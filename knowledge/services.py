@@ -1,6 +1,7 @@
 """Writes of the knowledge library: sharing, moderating, curating, importing."""
 
 import os
+import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -67,6 +68,38 @@ def attachment_allowed_extensions() -> list[str]:
     return [ext.lower() for ext in settings.WAGTAILDOCS_EXTENSIONS]
 
 
+# Office documents are ZIP archives: a small upload can inflate to gigabytes
+# (a "zip bomb") in any server-side or viewer process that opens it.
+ARCHIVE_EXTENSIONS = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
+ARCHIVE_MAX_MEMBERS = 5000
+ARCHIVE_MAX_RATIO = 100
+
+
+def _check_archive(upload, name: str) -> None:
+    refused = ValidationError(
+        _("“%(name)s” is not a valid document or unpacks to too much data.")
+        % {"name": name},
+        code="file_archive",
+    )
+    limit = settings.DOCUMENT_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise refused from error
+    finally:
+        upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    packed = max(sum(member.compress_size for member in members), 1)
+    if (
+        len(members) > ARCHIVE_MAX_MEMBERS
+        or unpacked > limit
+        or unpacked / packed > ARCHIVE_MAX_RATIO
+    ):
+        raise refused
+
+
 def attachment_validate(upload) -> None:
     """Refuse files of a type outside the allow-list, too large, or whose content
     does not match their extension."""
@@ -101,7 +134,9 @@ def attachment_validate(upload) -> None:
                 % {"name": os.path.basename(name), "type": extension.upper()},
                 code="file_content",
             )
-    elif extension == "csv":
+    if extension in ARCHIVE_EXTENSIONS:
+        _check_archive(upload, os.path.basename(name))
+    if extension == "csv":
         upload.seek(0)
         head = upload.read(2048)
         upload.seek(0)
@@ -534,6 +569,14 @@ def split_authors(value: str) -> list[str]:
     return [part for line in value.splitlines() for part in line.split(";")]
 
 
+# Where each imported field comes from in an import row.
+IMPORT_SOURCES = {
+    "introduction": "summary",
+    "publication_year": "year",
+    "external_url": "url",
+}
+
+
 def _current_values(resource: ResourcePage) -> dict:
     values = {name: getattr(resource, name) for name in IMPORTED_FIELDS}
     values["countries"] = [country.code for country in resource.countries]
@@ -555,7 +598,11 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
         for name in split_names(data.get("organisations", ""))
     ]
     tags = [tag.strip() for tag in data.get("tags", "").split(";") if tag.strip()]
-    existing = resource_find_existing(doi=values["doi"], url=values["external_url"])
+    existing = resource_find_existing(
+        doi=values["doi"],
+        url=values["external_url"],
+        slug=data.get("portal_slug", ""),
+    )
     if existing is None:
         parent = data.get("group") or knowledge_index_get_or_create()
         resource = ResourcePage(
@@ -569,6 +616,18 @@ def resource_import_upsert(*, data: dict, user=None) -> str:
 
     resource = existing.get_latest_revision_as_object()
     before = _current_values(resource)
+    provided = data.get("provided")
+    if provided is not None:
+        # A RIS or CSL-JSON record: what it does not say stays as it is.
+        for name in IMPORTED_FIELDS:
+            if IMPORT_SOURCES.get(name, name) not in provided:
+                values[name] = before[name]
+        if before["format"] in data.get("format_candidates", ()):
+            values["format"] = before["format"]
+        if "tags" not in provided:
+            tags = [tag.name for tag in resource.tags.all()]
+        if "organisations" not in provided:
+            organisations = list(resource.organisations.all())
     if not values["knowledge_type"] and values["format"] == before["format"]:
         # No type in the file: keep the one the resource has (an editor's choice).
         values["knowledge_type"] = before["knowledge_type"]

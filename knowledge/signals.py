@@ -1,9 +1,16 @@
 """Signals only queue follow-up work, with ids, after the transaction commits."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import WorkflowState
-from wagtail.signals import post_page_move, workflow_approved, workflow_rejected
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    workflow_approved,
+    workflow_rejected,
+)
 
 from .models import ResourcePage
 
@@ -82,3 +89,17 @@ WORKFLOW_NOTIFIERS = [
 for _signal, _uid, _handler in WORKFLOW_NOTIFIERS:
     _signal.disconnect(sender=WorkflowState, dispatch_uid=_uid)
     _signal.connect(_handler, sender=WorkflowState, dispatch_uid=_uid, weak=False)
+
+
+@receiver(post_save, sender=ResourcePage)
+@receiver(page_published, sender=ResourcePage)
+@receiver(page_unpublished, sender=ResourcePage)
+@receiver(post_page_move, sender=ResourcePage)
+@receiver(post_delete, sender=ResourcePage)
+def purge_library_counts(sender, **kwargs):
+    """The library's cached counts are stale once a resource changes: purged
+    now and again on commit (a request in between may have cached old ones)."""
+    from .selectors import library_counts_purge
+
+    library_counts_purge()
+    transaction.on_commit(library_counts_purge)

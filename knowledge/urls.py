@@ -27,10 +27,12 @@ urlpatterns = [
     path("knowledge/tags/", views.tag_index, name="tag_index"),
     path("knowledge/tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     re_path(
-        r"^knowledge/cite\.(?P<fmt>bib|ris)$", views.library_cite, name="library_cite"
+        r"^knowledge/cite\.(?P<fmt>bib|ris|json)$",
+        views.library_cite,
+        name="library_cite",
     ),
     re_path(
-        r"^knowledge/(?P<slug>[^/]+)/cite\.(?P<fmt>bib|ris)$",
+        r"^knowledge/(?P<slug>[^/]+)/cite\.(?P<fmt>bib|ris|json)$",
         views.resource_cite,
         name="resource_cite",
     ),

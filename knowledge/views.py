@@ -2,6 +2,7 @@
 citations, lessons learned and tags. Pages (/knowledge/, /knowledge/<slug>/)
 are served by Wagtail (see models/pages.py)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from taggit.models import Tag
 from wagtail.models import WorkflowState
 
+from portal.visibility import hidden
 from working_groups.selectors import moderated_group_ids_for_user
 
-from .citations import bibtex, ris
+from .citations import bibtex, csl_json, ris
 from .forms import (
     ModerationDecisionForm,
     ResourceResubmitForm,
@@ -31,6 +32,7 @@ from .selectors import (
     resource_list_pending_for_user,
     resource_list_submitted_by,
     resource_search,
+    tag_get_visible,
     tag_list_with_counts,
 )
 from .services import (
@@ -43,6 +45,7 @@ from .services import (
 CITATION_FORMATS = {
     "bib": ("application/x-bibtex; charset=utf-8", bibtex),
     "ris": ("application/x-research-info-systems; charset=utf-8", ris),
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", csl_json),
 }
 CITE_LIST_LIMIT = 1000
 
@@ -73,7 +76,9 @@ def tag_index(request):
 
 @require_GET
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = tag_get_visible(user=request.user, slug=slug)
+    if tag is None:
+        raise Http404
     context = library_context(request, tag=tag, base_path=f"/knowledge/tags/{slug}/")
     context.update(
         {
@@ -221,7 +226,7 @@ def moderation_queue(request):
 def moderation_decide(request, page_id):
     resource = get_object_or_404(ResourcePage, pk=page_id)
     if not can_moderate_resource(request.user, resource):
-        raise PermissionDenied
+        raise hidden()  # a draft in moderation exists for its moderators only
     form = ModerationDecisionForm(request.POST, prefix=f"r{resource.pk}")
     if not form.is_valid():
         draft = resource.get_latest_revision_as_object()
@@ -291,7 +296,7 @@ def resource_feature_toggle(request, slug):
 
 def _citation_response(resources, fmt: str, filename: str, request) -> HttpResponse:
     content_type, render_citations = CITATION_FORMATS[fmt]
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    base_url = settings.SITE_URL
     response = HttpResponse(
         render_citations(resources, base_url=base_url), content_type=content_type
     )
@@ -302,7 +307,8 @@ def _citation_response(resources, fmt: str, filename: str, request) -> HttpRespo
 
 @require_GET
 def resource_cite(request, slug, fmt):
-    """cite.bib / cite.ris beside a resource: only for those who may see it."""
+    """cite.bib / cite.ris / cite.json (CSL-JSON) beside a resource: only for
+    those who may see it."""
     resource = resource_get_visible(user=request.user, slug=slug)
     if resource is None:
         raise Http404
@@ -311,7 +317,7 @@ def resource_cite(request, slug, fmt):
 
 @require_GET
 def library_cite(request, fmt):
-    """The current filtered list of /knowledge/ as BibTeX or RIS."""
+    """The current filtered list of /knowledge/ as BibTeX, RIS or CSL-JSON."""
     from .forms import LibraryFilterForm
 
     query: LibraryQuery = LibraryFilterForm(request.GET).to_query()

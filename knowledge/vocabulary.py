@@ -163,6 +163,46 @@ RIS_TYPES = {
     Format.TOOL: "COMP",
 }
 
+# CSL-JSON item types (citationstyles.org, CSL 1.0.2), as Zotero and Mendeley read them.
+CSL_TYPES = {
+    Format.REPORT: "report",
+    Format.BOOK: "book",
+    Format.ARTICLE: "article-journal",
+    Format.DATASET: "dataset",
+    Format.TRAINING: "document",
+    Format.CONFERENCE_PAPER: "paper-conference",
+    Format.WEBINAR: "speech",
+    Format.POLICY: "legislation",
+    Format.CASE_STUDY: "report",
+    Format.LESSON_LEARNED: "document",
+    Format.STORY: "document",
+    Format.MENTORSHIP: "document",
+    Format.TOOL: "software",
+}
+
+# How CSL types map back to formats when importing.
+CSL_TYPE_FORMATS = {
+    "report": Format.REPORT,
+    "book": Format.BOOK,
+    "chapter": Format.BOOK,
+    "article": Format.ARTICLE,
+    "article-journal": Format.ARTICLE,
+    "article-magazine": Format.ARTICLE,
+    "article-newspaper": Format.ARTICLE,
+    "dataset": Format.DATASET,
+    "paper-conference": Format.CONFERENCE_PAPER,
+    "speech": Format.WEBINAR,
+    "broadcast": Format.WEBINAR,
+    "motion_picture": Format.WEBINAR,
+    "legislation": Format.POLICY,
+    "bill": Format.POLICY,
+    "regulation": Format.POLICY,
+    "legal_case": Format.POLICY,
+    "software": Format.TOOL,
+    "document": Format.REPORT,
+    "webpage": Format.REPORT,
+}
+
 # How RIS types map back to formats when importing.
 RIS_TYPE_FORMATS = {
     "RPRT": Format.REPORT,

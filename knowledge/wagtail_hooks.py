@@ -1,8 +1,6 @@
 """Admin for the library: publishers as snippets, a flat resource listing, and
 the check that keeps members-only attachments private."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -10,6 +8,8 @@ from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.visibility import hidden
 
 from .models import Organisation, ResourcePage
 from .permissions import can_preview_resource
@@ -71,6 +71,4 @@ def protect_resource_attachments(document, request):
         return None
     if any(can_preview_resource(request.user, resource) for resource in resources):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404
+    raise hidden()

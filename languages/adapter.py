@@ -1,10 +1,11 @@
-from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
+
+from portal.accounts import AccountAdapter as PortalAccountAdapter
 
 from .mail import recipient_language
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(PortalAccountAdapter):
     """Account mail (confirmation, password reset) in the recipient's language
     once they have chosen one; otherwise in the language of the page."""
 

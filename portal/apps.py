@@ -8,4 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import page_paths, signals
+
+        signals.connect_page_cache_purge()
+        page_paths.connect()

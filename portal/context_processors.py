@@ -9,6 +9,8 @@ NAVIGATION = [
     (_("Lessons learned"), "/lessons-learned/"),
     (_("Events"), "/events/"),
     (_("Forums"), "/forums/"),
+    (_("Countries"), "/countries/"),
+    (_("People"), "/people/"),
 ]
 
 

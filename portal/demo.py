@@ -28,6 +28,8 @@ DEMO_STEPS = [
     "languages.demo",
     "forums.demo",
     "search.demo",
+    "people.demo",
+    "places.demo",
 ]
 
 

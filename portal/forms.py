@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from .input import validate_person_name
 from .models import UserProfile
 
 
@@ -13,6 +14,7 @@ class SignupProfileForm(forms.Form):
         label=_("Display name"),
         max_length=120,
         help_text=_("How other members will see you."),
+        validators=[validate_person_name],
     )
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, required=False
@@ -36,6 +38,7 @@ class ProfileForm(forms.ModelForm):
         model = UserProfile
         fields = [
             "display_name",
+            "handle",
             "organisation",
             "country",
             "job_title",
@@ -46,3 +49,23 @@ class ProfileForm(forms.ModelForm):
             "expertise": _("Comma-separated, e.g. data governance, school census"),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handle"].required = False  # blank keeps the current one
+
+    def clean_display_name(self):
+        name = self.cleaned_data.get("display_name", "")
+        validate_person_name(name)
+        return name.strip()
+
+    def clean_handle(self):
+        handle = (self.cleaned_data.get("handle") or "").strip().lstrip("@").lower()
+        if not handle:
+            return self.instance.handle
+        local_part = self.instance.user.email.split("@")[0].lower()
+        if local_part and handle == local_part:
+            raise forms.ValidationError(
+                _("Choose a handle that is not the start of your email address.")
+            )
+        return handle

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,8 +66,7 @@ ENGINE_LANGUAGES = {
 
 # Interlinear-annotation characters (never found in real text) mark highlights
 # inside engine output, so user text is escaped before the markers become <mark>
-# tags; plain_text() removes them from documents. (Private-use characters are
-# dropped by osmem, and control characters trimmed at the start of a fragment.)
+# tags; plain_text() removes them from documents.
 MARK_START = "\ufff9"
 MARK_END = "\ufffb"
 BODY_MAX_CHARS = 200_000
@@ -92,18 +90,17 @@ def search_config_for(language: str) -> str:
     return LANGUAGE_CONFIGS.get(normalise_language(language), SIMPLE_CONFIG)
 
 
+# Control characters (Unicode category Cc) but tab and newline, and the
+# interlinear annotation marks: one regular expression, not a test per character.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufff9-\ufffb]")
+
+
 def plain_text(value: str | None) -> str:
     """Text of rich text or markup, for indexing: tags dropped, entities decoded."""
     if not value:
         return ""
     text = _TAGS.sub(" ", _SCRIPTS.sub(" ", str(value)))
-    text = html.unescape(text)
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\n\t"
-        or (unicodedata.category(ch) != "Cc" and ch not in "\ufff9\ufffa\ufffb")
-    )
+    text = _CONTROLS.sub("", html.unescape(text))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -150,6 +147,7 @@ class SearchDocument:
     working_groups: list[int] = field(default_factory=list)
     year: int | None = None
     regions: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
 
     def __post_init__(self):
         self.title = plain_text(self.title)[:TITLE_MAX_CHARS]
@@ -160,6 +158,7 @@ class SearchDocument:
         self.group_ids = sorted({int(pk) for pk in self.group_ids})
         self.working_groups = sorted({int(pk) for pk in self.working_groups})
         self.regions = sorted({str(region) for region in self.regions if region})
+        self.countries = sorted({str(code).upper() for code in self.countries if code})
         if self.year is None and self.date is not None:
             self.year = self.date.year
 
@@ -198,6 +197,7 @@ class SearchDocument:
             "level": self.level or None,
             "working_groups": self.working_groups,
             "regions": self.regions,
+            "countries": self.countries,
         }
         analysed = ENGINE_LANGUAGES.get(language)
         if analysed:
@@ -327,8 +327,12 @@ def engine_index(name: str):
         token_filter,
     )
 
+    # CJK text becomes overlapping bigrams (as the database backend's
+    # cjk_bigrams): single characters would match almost any Chinese text.
     folded = analyzer(
-        "portal_folded", tokenizer="standard", filter=["lowercase", "asciifolding"]
+        "portal_folded",
+        tokenizer="standard",
+        filter=["cjk_width", "lowercase", "asciifolding", "cjk_bigram"],
     )
     edge = token_filter("portal_edge", type="edge_ngram", min_gram=1, max_gram=20)
     autocomplete = analyzer(
@@ -338,7 +342,7 @@ def engine_index(name: str):
     )
     mapping = Mapping()
     mapping.meta("dynamic", "strict")
-    for field_name in ("key", "source", "kind", "language", "regions"):
+    for field_name in ("key", "source", "kind", "language", "regions", "countries"):
         mapping.field(field_name, Keyword())
     for field_name in ("knowledge_type", "format", "level"):
         mapping.field(field_name, Keyword())
@@ -357,16 +361,22 @@ def engine_index(name: str):
             fields={"ac": Text(analyzer=autocomplete, search_analyzer=folded)},
         ),
     )
-    mapping.field("summary", Text(analyzer=folded))
-    mapping.field("body", Text(analyzer=folded))
+    # Long texts store their offsets: highlighting reads them from the index
+    # instead of analysing the whole body again for every hit.
+    mapping.field("summary", Text(analyzer=folded, index_options="offsets"))
+    mapping.field("body", Text(analyzer=folded, index_options="offsets"))
     for code, language in ENGINE_LANGUAGES.items():
-        # Named analysers of the built-in language types: osmem only accepts
-        # some built-in names directly in mappings (not "arabic").
         language_analyzer = analyzer(f"portal_{language}", type=language)
-        for field_name in ("title", "summary", "body"):
-            mapping.field(f"{field_name}_{code}", Text(analyzer=language_analyzer))
+        mapping.field(f"title_{code}", Text(analyzer=language_analyzer))
+        for field_name in ("summary", "body"):
+            mapping.field(
+                f"{field_name}_{code}",
+                Text(analyzer=language_analyzer, index_options="offsets"),
+            )
     index = Index(name)
-    index.settings(number_of_shards=1, number_of_replicas=0)
+    # Replicas: the backend sets auto_expand_replicas (or REPLICAS); refresh is
+    # left to the engine's default.
+    index.settings(number_of_shards=1)
     index.mapping(mapping)
     return index
 

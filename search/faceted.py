@@ -67,6 +67,17 @@ def _region_label(code: str) -> str:
     return str(dict(Region.choices).get(code, code))
 
 
+def _country_label(code: str) -> str:
+    from django_countries import countries
+
+    return str(countries.name(code)) or code
+
+
+def _country_value(value: str) -> str | None:
+    value = value.strip().upper()
+    return value if re.fullmatch(r"[A-Z]{2}", value) else None
+
+
 def _format_label(code: str) -> str:
     return str(FORMAT_LABELS.get(code, code))
 
@@ -104,6 +115,7 @@ class Facet:
     labels: Callable[[str], str] | None = None
     numeric: bool = False
     multi_valued: bool = False
+    page: Callable[[str], str] | None = None  # a page about the value (places)
 
     def value_label(self, value: str) -> str:
         if self.labels:
@@ -140,6 +152,16 @@ FACETS: tuple[Facet, ...] = (
         clean=_slug_value,
         labels=_region_label,
         multi_valued=True,
+        page=lambda slug: f"/regions/{slug}/",
+    ),
+    Facet(
+        "country",
+        _("Country"),
+        "countries",
+        clean=_country_value,
+        labels=_country_label,
+        multi_valued=True,
+        page=lambda code: f"/countries/{code.lower()}/",
     ),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
@@ -392,6 +414,7 @@ class FacetBucket:
     count: int
     label: str = ""
     selected: bool = False
+    url: str = ""
 
 
 @dataclass
@@ -466,6 +489,7 @@ def facet_results(
                 count=count,
                 label=facet.value_label(value),
                 selected=value in selected,
+                url=facet.page(value) if facet.page else "",
             )
             for value, count in ordered
             if count > 0 or value in selected

@@ -37,6 +37,7 @@ class IndexedDocument(models.Model):
     level = models.CharField(max_length=20, blank=True)
     working_groups = ArrayField(models.IntegerField(), default=list, blank=True)
     regions = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
     is_public = models.BooleanField(default=True)
     group_ids = ArrayField(models.IntegerField(), default=list, blank=True)
     # Bigrams of Chinese/Japanese/Korean text: PostgreSQL cannot segment them.
@@ -79,6 +80,7 @@ class IndexedDocument(models.Model):
             models.Index(fields=["year"], name="search_doc_year"),
             GinIndex(fields=["working_groups"], name="search_doc_groups_gin"),
             GinIndex(fields=["regions"], name="search_doc_regions_gin"),
+            GinIndex(fields=["countries"], name="search_doc_countries_gin"),
         ]
 
     def __str__(self):
@@ -111,6 +113,7 @@ class IndexedDocument(models.Model):
             working_groups=list(self.working_groups),
             year=self.year,
             regions=list(self.regions),
+            countries=list(self.countries),
         )
 
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .backends import SearchEngineUnavailable, database_backend, get_search_backend
+from .backends import (
+    SearchEngineUnavailable,
+    SearchQueryRejected,
+    database_backend,
+    get_search_backend,
+)
 from .faceted import SearchQuery, SearchResults, Suggestion
 from .permissions import SearchScope, search_scope_for_user
 
@@ -33,6 +38,10 @@ def engine_is_paused(name: str) -> bool:
 
 
 def engine_failed(name: str, error: Exception) -> None:
+    if isinstance(error, SearchQueryRejected):
+        # A bad query, not an outage: the engine keeps serving other queries.
+        logger.warning("search engine %s rejected a query: %s", name, error)
+        return
     logger.warning("search engine %s unavailable: %s", name, error)
     _engine_down_until[name] = time.monotonic() + getattr(
         settings, "SEARCH_ENGINE_RETRY_SECONDS", ENGINE_RETRY_SECONDS

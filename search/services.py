@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from languages.mail import recipient_language
+from portal.links import absolute_url
+from portal.mail import mail_queue, retry_delay
 
 from .backends import (
     SearchBackend,
@@ -154,15 +155,27 @@ def pending_clear(*, source: str, ids: Iterable[int], backend: str) -> None:
         logger.exception("search: could not clear the retry queue")
 
 
-def search_pending_retry(*, backend_name: str | None = None, limit: int = 1000) -> dict:
-    """Retry queued work (oldest first); returns {"retried", "failed"}."""
+def search_pending_retry(
+    *,
+    backend_name: str | None = None,
+    limit: int = 1000,
+    due_only: bool = False,
+    now: datetime | None = None,
+) -> dict:
+    """Retry queued work (oldest first); returns {"retried", "failed"}.
+
+    ``due_only`` (the scheduler's runs) backs off: an operation that failed n
+    times waits 1, 2, 4 ... minutes (at most an hour) since its last attempt."""
     operations = PendingIndexOperation.objects.order_by("updated_at")
     if backend_name:
         operations = operations.filter(backend=backend_name)
+    now = now or timezone.now()
     grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for backend, source, object_id in operations.values_list(
-        "backend", "source", "object_id"
+    for backend, source, object_id, attempts, updated_at in operations.values_list(
+        "backend", "source", "object_id", "attempts", "updated_at"
     )[:limit]:
+        if due_only and updated_at > now - retry_delay(attempts):
+            continue
         grouped[(backend, source)].append(object_id)
     report = {"retried": 0, "failed": 0}
     for (backend, source), ids in grouped.items():
@@ -295,6 +308,23 @@ def search_status() -> list[dict]:
 def saved_search_create(
     *, user, name: str, query: SearchQuery, frequency: str
 ) -> SavedSearch:
+    """Save a search; each member keeps at most
+    ``settings.SAVED_SEARCHES_PER_MEMBER`` (every one is re-run for alerts)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = settings.SAVED_SEARCHES_PER_MEMBER
+    if SavedSearch.objects.filter(user=user).count() >= limit:
+        raise ValidationError(
+            ngettext(
+                "You can keep %(count)d saved search; delete one to save another.",
+                "You can keep %(count)d saved searches; delete one to save another.",
+                limit,
+            )
+            % {"count": limit},
+            code="limit",
+        )
     return SavedSearch.objects.create(
         user=user,
         name=name.strip()[:120],
@@ -409,17 +439,12 @@ def saved_search_new_items(*, saved_search: SavedSearch, now: datetime):
     return [hit for hit in results.hits if hit.key not in sent][: ALERT_MAX_ITEMS + 1]
 
 
-def _absolute(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-
-
 def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -> None:
     user = saved_search.user
     shown = hits[:ALERT_MAX_ITEMS]
     token = unsubscribe_token(saved_search)
-    unsubscribe_url = _absolute(reverse("search_unsubscribe", args=[token]))
+    unsubscribe_url = absolute_url(reverse("search_unsubscribe", args=[token]))
+    # Kind labels and the subject in the reader's language.
     with recipient_language(user):
         context = {
             "saved_search": saved_search,
@@ -428,32 +453,29 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
                 {
                     "title": hit.title,
                     "kind_label": hit.kind_label,
-                    "url": _absolute(hit.url),
+                    "url": absolute_url(hit.url),
                     "summary": hit.summary,
                 }
                 for hit in shown
             ],
             "more": len(hits) > len(shown),
-            "search_url": _absolute(saved_search.get_search_url()),
-            "manage_url": _absolute(reverse("saved_search_list")),
+            "search_url": absolute_url(saved_search.get_search_url()),
+            "manage_url": absolute_url(reverse("saved_search_list")),
             "unsubscribe_url": unsubscribe_url,
         }
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
-            "New results for your saved search “%(name)s”"
-        ) % {"name": saved_search.name}
-        text = render_to_string("search/email/saved_search_alert.txt", context)
-        html = render_to_string("search/email/saved_search_alert.html", context)
-    message = EmailMultiAlternatives(
+        subject = _("New results for your saved search “%(name)s”") % {
+            "name": saved_search.name
+        }
+    mail_queue(
+        template="search/saved_search_alert",
         subject=subject,
-        body=text,
-        to=[user.email],
+        to=user.email,
+        context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def saved_search_alerts_send(

@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.throttle import rate_limited
 
 from . import services
 from .backends import SearchEngineUnavailable
@@ -73,6 +76,7 @@ def _run(request, query):
 
 
 @require_GET
+@rate_limited("search")
 def search_page(request):
     query, problems = search_query_from_params(request.GET)
     context = {
@@ -157,6 +161,7 @@ def _error(message: str, status: int = 400):
 
 
 @require_GET
+@rate_limited("search")
 def search_api(request):
     raw = request.GET.get("q", "")
     if len(raw) > settings.SEARCH_QUERY_MAX_LENGTH:
@@ -212,6 +217,7 @@ def search_api(request):
 
 
 @require_GET
+@rate_limited("autocomplete")
 def suggest_api(request):
     text = request.GET.get("q", "")
     if len(text) > SUGGEST_MAX_LENGTH:
@@ -250,12 +256,21 @@ def saved_search_create(request):
         form = SavedSearchForm(request.POST, filters=query.filters)
         if form.is_valid():
             query.text = form.cleaned_data["query_text"]
-            saved = services.saved_search_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                query=query,
-                frequency=form.cleaned_data["frequency"],
-            )
+            try:
+                saved = services.saved_search_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    query=query,
+                    frequency=form.cleaned_data["frequency"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return render(
+                    request,
+                    "search/saved_search_form.html",
+                    {"form": form, "query": query, "creating": True},
+                    status=429,
+                )
             messages.success(
                 request,
                 _("Saved “%(name)s”. Manage your saved searches on your profile.")

@@ -8,4 +8,16 @@ class WorkingGroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from portal import visibility
+
         from . import signals  # noqa: F401
+        from .models import EventPage, WorkingGroupPage
+        from .permissions import can_view_event, can_view_group
+
+        visibility.register(
+            WorkingGroupPage,
+            lambda user, group: group.live and can_view_group(user, group),
+        )
+        visibility.register(
+            EventPage, lambda user, event: event.live and can_view_event(user, event)
+        )

@@ -1,22 +1,22 @@
 """iCalendar (RFC 5545) output for events, with VTIMEZONE, SEQUENCE and STATUS."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from icalendar import Calendar, Event
 
+from portal.links import absolute_url, site_domain
+
 PRODID = "-//EMIS Community of Practice//Events//EN"
 
 
-def _host(request) -> str:
-    if request is not None:
-        return request.get_host().split(":")[0]
-    return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+def _url(event, request) -> str:
+    """The event's public address, from SITE_URL (never the request's host)."""
+    parts = event.get_url_parts(request)
+    return absolute_url(parts[2]) if parts and parts[2] else ""
 
 
 def _text(html: str) -> str:
@@ -25,7 +25,7 @@ def _text(html: str) -> str:
 
 def event_component(event, *, request=None) -> Event:
     vevent = Event()
-    vevent.add("uid", f"event-{event.pk}@{_host(request)}")
+    vevent.add("uid", f"event-{event.pk}@{site_domain()}")
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", event.start_local)
     vevent.add("dtend", event.end_local)
@@ -37,7 +37,7 @@ def event_component(event, *, request=None) -> Event:
         vevent.add("last-modified", event.last_published_at)
     if event.first_published_at:
         vevent.add("created", event.first_published_at)
-    url = event.get_full_url(request)
+    url = _url(event, request)
     if url:
         vevent.add("url", url)
     location = ", ".join(

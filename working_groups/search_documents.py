@@ -78,8 +78,10 @@ class EventProvider(SearchDocumentProvider):
     dependencies = {WorkingGroupPage: _event_ids_of_group}
 
     def queryset(self):
+        # Tags through their tagged items: the tag manager's own prefetch
+        # builds one condition per event, slow for a batch of hundreds.
         return EventPage.objects.select_related("group").prefetch_related(
-            "tags", "speakers"
+            "tagged_items__tag", "speakers"
         )
 
     def searchable_queryset(self):
@@ -117,7 +119,7 @@ class EventProvider(SearchDocumentProvider):
             url=page_url(event),
             summary=event.introduction,
             body=body,
-            tags=[tag.name for tag in event.tags.all()],
+            tags=[tagged.tag.name for tagged in event.tagged_items.all()],
             date=event.start,
             is_public=public,
             group_ids=[group.pk] if group is not None and not public else [],

@@ -699,3 +699,34 @@ def _open_flags(*, group) -> list:
     from forums.selectors import flag_list_open
 
     return list(flag_list_open(group=group))
+
+
+def admin_page_visibility_q(*, user) -> Q:
+    """The pages of the tree ``user`` may know of in the Wagtail admin (page
+    chooser, its search): the same rule as on the site, plus the drafts of their
+    own groups and their own drafts. Staff see the whole tree."""
+    from knowledge.models import ResourcePage
+
+    if _is_staff(user) or getattr(user, "is_superuser", False):
+        return Q()
+    mine = group_ids_for_user(user=user)
+    members_only = [
+        *ResourcePage.objects.filter(visibility=Visibility.MEMBERS)
+        .exclude(groups__in=mine)
+        .values_list("pk", flat=True),
+        *EventPage.objects.filter(visibility=Visibility.MEMBERS).values_list(
+            "pk", flat=True
+        ),
+    ]
+    own_subtrees = Q(pk__in=[])
+    hidden = Q(pk__in=[])
+    for group in WorkingGroupPage.objects.only("path", "visibility"):
+        subtree = Q(path__startswith=group.path)
+        if group.pk in mine:
+            own_subtrees |= subtree
+        elif group.visibility != Visibility.PUBLIC:
+            hidden |= subtree
+        else:
+            hidden |= subtree & (Q(live=False) | Q(pk__in=members_only))
+    hidden |= Q(live=False) & ~own_subtrees & ~Q(owner=user)
+    return ~hidden

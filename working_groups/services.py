@@ -31,6 +31,7 @@ from wagtail.models import (
 )
 
 from languages.mail import lazy_percent
+from portal.visibility import recipients_who_can_see
 
 from .emails import absolute_url, email_send
 from .models import (
@@ -179,7 +180,7 @@ def _name(user) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else user.get_username()
+    return profile.name if profile is not None else ""
 
 
 def _group_context(group: WorkingGroupPage) -> dict:
@@ -824,10 +825,15 @@ def _promote_from_waitlist(event: EventPage) -> list[EventRegistration]:
         free = max(event.capacity - going, 0)
         promoted = list(waiting.select_related("user")[:free])
     now = timezone.now()
+    may_see = {
+        user.pk for user in recipients_who_can_see([r.user for r in promoted], event)
+    }
     for registration in promoted:
         registration.status = EventRegistration.Status.GOING
         registration.status_changed_at = now
         registration.save(update_fields=["status", "status_changed_at", "updated_at"])
+        if registration.user_id not in may_see:
+            continue
         _notify_person(
             template="event_promoted",
             subject=lazy_percent(
@@ -929,10 +935,15 @@ def event_change_notify(*, event_id: int, change: str) -> None:
     else:
         template = "event_updated"
         subject = lazy_percent(gettext_lazy("Updated: %(event)s"), event=event.title)
+    # Registered is not enough: someone who has left the group since must not
+    # receive a members-only event's new details.
+    recipients = recipients_who_can_see(
+        [registration.user for registration in registrations], event
+    )
     email_send(
         template=template,
         subject=subject,
-        recipients=[registration.user.email for registration in registrations],
+        recipients=[user.email for user in recipients],
         context=_event_context(event),
     )
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portal.visibility import hidden, require_visible
+
 from . import permissions, selectors, services
 from .calendar import calendar_response
 from .forms import (
@@ -54,7 +56,7 @@ def group_view(permission=None):
             if group is None:
                 raise Http404
             if not permissions.can_view_group(request.user, group):
-                return _refuse(request)
+                raise hidden()
             if permission is not None and not permission(request.user, group):
                 return _refuse(request)
             return view(request, group, *args, **kwargs)
@@ -351,9 +353,7 @@ def _event_or_404(slug) -> EventPage:
 
 @require_POST
 def event_rsvp(request, slug):
-    event = _event_or_404(slug)
-    if not permissions.can_view_event(request.user, event):
-        return _refuse(request)
+    event = require_visible(request.user, _event_or_404(slug))
     if not request.user.is_authenticated:
         return redirect_to_login(event.get_url(request))
     form = RsvpForm(request.POST)
@@ -382,7 +382,7 @@ def event_rsvp(request, slug):
 
 @require_POST
 def event_feature(request, slug):
-    event = _event_or_404(slug)
+    event = require_visible(request.user, _event_or_404(slug))
     if not permissions.can_feature_event(request.user, event):
         return _refuse(request)
     form = FeatureForm(request.POST)
@@ -406,9 +406,7 @@ def event_feature(request, slug):
 
 
 def event_ics(request, slug):
-    event = _event_or_404(slug)
-    if not permissions.can_view_event(request.user, event):
-        return _refuse(request)
+    event = require_visible(request.user, _event_or_404(slug))
     return calendar_response(
         events=[event],
         name=event.title,
@@ -480,7 +478,11 @@ class EventFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [item.event_type, *(tag.name for tag in item.tags.all())]
+        # Through the prefetched tagged items: no query per event.
+        return [
+            item.event_type,
+            *(tagged.tag.name for tagged in item.tagged_items.all()),
+        ]
 
 
 # --- profiles -------------------------------------------------------------------------
@@ -489,7 +491,7 @@ class EventFeed(Feed):
 def profile_detail(request, pk):
     person = get_object_or_404(get_user_model(), pk=pk, is_active=True)
     if not permissions.can_view_profile(request.user, person):
-        return _refuse(request)
+        raise hidden()
     from portal.selectors import profile_get
 
     return render(

@@ -16,6 +16,8 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from portal.spreadsheets import FormulaSafeIndexView
+
 from . import admin_views
 from .models import (
     EventRegistration,
@@ -69,6 +71,7 @@ class MembershipEditView(EditView):
 
 
 class MembershipViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = Membership
     icon = "group"
     menu_label = _("Memberships")
@@ -93,6 +96,7 @@ class MembershipViewSet(SnippetViewSet):
 
 
 class MembershipAuditEntryViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = MembershipAuditEntry
     icon = "history"
     menu_label = _("Audit log")
@@ -122,6 +126,7 @@ class MembershipAuditEntryViewSet(SnippetViewSet):
 
 
 class MembershipInvitationViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = MembershipInvitation
     icon = "mail"
     menu_label = _("Invitations")
@@ -153,6 +158,7 @@ class MembershipInvitationViewSet(SnippetViewSet):
 
 
 class EventRegistrationViewSet(SnippetViewSet):
+    index_view_class = FormulaSafeIndexView
     model = EventRegistration
     icon = "date"
     menu_label = _("Event registrations")
@@ -217,3 +223,23 @@ def register_join_requests_menu_item():
         icon_name="user",
         order=230,
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_private_pages_from_the_chooser(pages, request):
+    """The page chooser (browse and search) lists only what the user may know
+    of; browsing into a page they may not see answers 404."""
+    from django.http import Http404
+    from wagtail.models import Page
+
+    from .selectors import admin_page_visibility_q
+
+    visible = admin_page_visibility_q(user=request.user)
+    match = getattr(request, "resolver_match", None)
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if (
+        parent_id is not None
+        and not Page.objects.filter(visible, pk=parent_id).exists()
+    ):
+        raise Http404
+    return pages.filter(visible)

@@ -10,7 +10,7 @@ def display_name(user) -> str:
     if user is None:
         return _("Former member")
     profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else user.get_username()
+    return profile.name if profile is not None else ""
 
 
 @register.filter

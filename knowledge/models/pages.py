@@ -9,6 +9,8 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -57,7 +59,16 @@ from ..vocabulary import (
 
 # Paths below /knowledge/ that belong to views, never to a resource.
 RESERVED_SLUGS = frozenset(
-    {"submit", "moderation", "my-submissions", "tags", "cite.bib", "cite.ris", "feeds"}
+    {
+        "submit",
+        "moderation",
+        "my-submissions",
+        "tags",
+        "cite.bib",
+        "cite.ris",
+        "cite.json",
+        "feeds",
+    }
 )
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -93,36 +104,28 @@ def validate_link_or_path(value: str) -> None:
 
 
 def knowledge_index_get(cache_object=None):
-    """The live library index, cached on the request (or object) that asks."""
-    cache_name = "_knowledge_index_page"
-    if cache_object is not None and hasattr(cache_object, cache_name):
-        return getattr(cache_object, cache_name)
-    index_page = KnowledgeIndexPage.objects.live().order_by("path").first()
-    if cache_object is not None:
-        try:
-            setattr(cache_object, cache_name, index_page)
-        except AttributeError:
-            pass
-    return index_page
+    """The live library index, kept in process memory (see portal.page_paths);
+    ``cache_object`` is accepted for older callers."""
+    from portal.page_paths import cached_path
+
+    return cached_path(
+        "knowledge_index",
+        lambda: KnowledgeIndexPage.objects.live().order_by("path").first(),
+    )
 
 
-def _knowledge_index_path(cache_object):
-    """The index's path relative to its site root ("/knowledge/"), cached."""
-    cache_name = "_knowledge_index_path"
-    if cache_object is not None and hasattr(cache_object, cache_name):
-        return getattr(cache_object, cache_name)
-    index_page = knowledge_index_get(cache_object)
-    path = None
-    if index_page is not None:
-        parts = Page.get_url_parts(index_page, request=cache_object)
-        if parts is not None:
-            path = parts[2]
-    if cache_object is not None:
-        try:
-            setattr(cache_object, cache_name, path)
-        except AttributeError:
-            pass
-    return path
+def _knowledge_index_path(cache_object=None):
+    """The index's path relative to its site root ("/knowledge/"), per process."""
+    from portal.page_paths import cached_path
+
+    def compute():
+        index_page = knowledge_index_get()
+        if index_page is None:
+            return None
+        parts = Page.get_url_parts(index_page)
+        return parts[2] if parts is not None else None
+
+    return cached_path("knowledge_index_path", compute)
 
 
 class KnowledgeIndexPage(BasePage):
@@ -311,6 +314,10 @@ class ResourcePage(BasePage):
     lesson_result = models.TextField(_("result"), blank=True)
     lesson_learned = models.TextField(_("the lesson"), blank=True)
     lesson_recommendation = models.TextField(_("recommendation"), blank=True)
+    # The library's full-text match (title A, introduction B, authors and
+    # series C, lesson sections D; English), kept by a database trigger
+    # (migration 0003) on every write, bulk or not; never in revisions.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
     lesson_contact = models.CharField(
         _("who to contact"),
         max_length=255,
@@ -400,6 +407,7 @@ class ResourcePage(BasePage):
             models.Index(fields=["publication_year"]),
             models.Index(fields=["doi"]),
             models.Index(fields=["external_url"]),
+            GinIndex(fields=["search_vector"], name="knowledge_resource_vector"),
         ]
 
     # -- Display helpers ---------------------------------------------------
@@ -552,20 +560,17 @@ class ResourcePage(BasePage):
     # -- Serving -----------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
-        from django.contrib.auth.views import redirect_to_login
+        from portal.visibility import require_visible
 
-        from ..permissions import can_view_resource
-
+        # Visibility first: even the redirect from a tree path to the canonical
+        # URL would tell a stranger that a private resource of that name exists.
+        require_visible(request.user, self)
         parts = self.get_url_parts(request=request)
         if parts and parts[2] and request.path_info != parts[2]:
             target = parts[2]
             if request.META.get("QUERY_STRING"):
                 target += "?" + request.META["QUERY_STRING"]
             return HttpResponsePermanentRedirect(target)
-        if not can_view_resource(request.user, self):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise Http404
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -84,3 +84,9 @@ def local_join(items):
     """Join a list with the active language's list separator."""
     separator = LIST_SEPARATORS.get(translation.get_language() or "", ", ")
     return separator.join(str(getattr(item, "name", item)) for item in items)
+
+
+@register.simple_tag
+def list_separator():
+    """The active language's separator between list items."""
+    return LIST_SEPARATORS.get(translation.get_language() or "", ", ")

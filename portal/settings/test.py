@@ -9,7 +9,17 @@ SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+    },
+}
+PAGE_CACHE_SECONDS = 0  # the page cache tests switch it on
+# Immediate tasks keep most tests synchronous; the fault tests switch to the
+# database backend and run the worker's code.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -28,3 +38,15 @@ if not DATABASE_URL:
 DATABASES["default"]["TEST"] = {
     "NAME": "test_portal" + os.environ.get("TEST_DB_SUFFIX", "")
 }
+SITE_URL = "http://testserver"
+
+# Read API (issue 16): rates no test suite trips by accident; the throttle's own
+# tests set low ones.
+from .base import REST_FRAMEWORK  # noqa: E402
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}
+# Request limits are off unless a test turns one on (the cache outlives a test).
+PORTAL_RATE_LIMITS = {}

@@ -8,11 +8,18 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .base import SearchBackend, SearchEngineUnavailable
+from .base import (
+    IndexMissing,
+    SearchBackend,
+    SearchEngineUnavailable,
+    SearchQueryRejected,
+)
 
 __all__ = [
+    "IndexMissing",
     "SearchBackend",
     "SearchEngineUnavailable",
+    "SearchQueryRejected",
     "database_backend",
     "get_search_backend",
     "reset_backends",

@@ -20,6 +20,18 @@ from ..permissions import SearchScope
 class SearchEngineUnavailable(Exception):
     """The engine did not answer (down, unreachable, or slower than the timeout)."""
 
+    status: int | None = None
+
+
+class SearchQueryRejected(SearchEngineUnavailable):
+    """The engine refused the request (HTTP 4xx): a bad query, not an outage.
+    Answered from the database without pausing the engine."""
+
+
+class IndexMissing(SearchEngineUnavailable):
+    """The engine has no index under the alias yet (before the first
+    ``manage.py search_reindex``): answered from the database."""
+
 
 @dataclass
 class ReindexResult:

@@ -117,3 +117,22 @@
     target.hidden = false;
   });
 })();
+
+// Filter forms (library, search): apply a filter as soon as a box is ticked;
+// the button stays for keyboard and no-JS use. (Moved from inline scripts so
+// the Content-Security-Policy can forbid inline script.)
+document.querySelectorAll("form[data-autosubmit] input[type=checkbox]").forEach(function (box) {
+  box.addEventListener("change", function () {
+    box.form.requestSubmit ? box.form.requestSubmit() : box.form.submit();
+  });
+});
+
+// Sharing a resource: open the lesson fields when a tacit format is chosen.
+(function () {
+  var format = document.getElementById("id_format");
+  var lesson = document.getElementById("lesson-fields");
+  if (!format || !lesson) return;
+  format.addEventListener("change", function () {
+    if (format.value === "lesson-learned" || format.value === "story") lesson.open = true;
+  });
+})();

@@ -33,6 +33,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def display_name(obj, create, extracted, **kwargs):
         if create:
             obj.profile.display_name = extracted or obj.username.title()
+            # Test users are @mentioned by their username; real accounts get a
+            # neutral handle or one they choose (portal.models.neutral_handle).
+            obj.profile.handle = obj.username.lower()
             obj.profile.save()
 
 

@@ -162,3 +162,28 @@ def test_deleting_posts_does_not_reset_the_limit(private_forum, group):
             services.post_create(author=author, thread=thread, body="again")
 
     assert refused.value.retry_at.isoformat() == "2026-03-02T08:01:00+00:00"
+
+
+def test_editing_cannot_add_the_links_a_new_account_may_not_post(
+    client, community_forum, newcomer
+):
+    """Issue 9, item 11: the limit held for new posts only; an edit after the
+    post was accepted added as many links as it liked."""
+    many_links = "[a](https://a.example) [b](https://b.example) <https://c.example>"
+    with freeze_time(NOW):
+        thread = services.thread_create(
+            author=newcomer, forum=community_forum, title="Links", body="No links."
+        )
+        post = thread.posts.get()
+        client.force_login(newcomer)
+        refused = client.post(
+            reverse("forums:post_edit", args=[post.pk]),
+            {"body": many_links, "title": "Links"},
+        )
+
+    post.refresh_from_db()
+    assert refused.status_code == 429
+    assert refused.has_header("Retry-After")
+    assert post.body == "No links."
+    with freeze_time(NOW), pytest.raises(RateLimited):
+        services.post_edit(editor=newcomer, post=post, body=many_links)

@@ -154,7 +154,10 @@ def test_permalinks_respect_read_access(client, private_forum, non_member):
     post = PostFactory(thread=ThreadFactory(forum=private_forum))
     client.force_login(non_member)
 
-    assert client.get(f"/forums/post/{post.pk}/").status_code == 403
+    response = client.get(f"/forums/post/{post.pk}/")
+
+    assert response.status_code == 404
+    assert private_forum.name not in response.text
 
 
 def test_unread_markers_and_jump_to_first_unread(

@@ -57,6 +57,25 @@ def url_map() -> list[str]:
         "/healthz",
         "/accounts/profile/",
         "/admin/",
+        # Open to the rest of the field (issue 16)
+        f"{resource.url}cite.json",
+        "/knowledge/cite.json?format=report",
+        "/oai/?verb=Identify",
+        "/oai/?verb=ListRecords&metadataPrefix=oai_dc",
+        "/oai/?verb=ListSets",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/",
+        "/api/resources/?format=report",
+        f"/api/resources/{resource.slug}/",
+        "/api/events/",
+        f"/api/events/{event.slug}/",
+        "/api/working-groups/",
+        "/api/threads/",
+        f"/api/threads/{thread.pk}/",
+        "/api/schema/",
+        "/api/docs/",
+        "/api/redoc/",
     ]
 
 

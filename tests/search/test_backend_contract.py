@@ -1,5 +1,5 @@
-"""The search backend contract, run against every backend (database, OpenSearch via
-osmem-server, and Elasticsearch when ELASTICSEARCH_URL is set)."""
+"""The search backend contract, run against every backend (database and
+real OpenSearch 2.19 and Elasticsearch 8.19 nodes, see tests/engines)."""
 
 from datetime import UTC, datetime
 

@@ -1,5 +1,6 @@
 """When the configured engine is down or slow, searches are answered from the
-database backend, the page says so, and nothing answers 500."""
+database backend, the page says so, and nothing answers 500. Every test runs
+for OpenSearch and Elasticsearch (the client and error handling differ)."""
 
 import socket
 import threading
@@ -10,22 +11,18 @@ from django.urls import reverse
 from search import selectors
 from search.backends import database_backend, get_search_backend
 
-from .conftest import make_document
+from .conftest import configure_engine, delete_prefix, engine_prefix, make_document
 
 pytestmark = pytest.mark.search
 
 
-def engine_settings(settings, url, timeout=0.5):
-    settings.PORTAL_SEARCH_BACKENDS = {
-        **settings.PORTAL_SEARCH_BACKENDS,
-        "opensearch": {
-            "BACKEND": "search.backends.elasticsearch.OpenSearchSearchBackend",
-            "URL": url,
-            "INDEX_PREFIX": "degraded",
-            "TIMEOUT": timeout,
-        },
-    }
-    settings.SEARCH_ENGINE = "opensearch"
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def engine_name(request):
+    return request.param
+
+
+def engine_settings(settings, url, timeout=0.5, name="opensearch", **options):
+    configure_engine(settings, name, url, timeout=timeout, **options)
 
 
 def closed_port() -> int:
@@ -75,17 +72,19 @@ def documents(db):
 
 
 @pytest.fixture
-def engine_down(settings, documents):
-    engine_settings(settings, f"http://127.0.0.1:{closed_port()}")
+def engine_down(settings, documents, engine_name):
+    engine_settings(settings, f"http://127.0.0.1:{closed_port()}", name=engine_name)
 
 
 @pytest.fixture
-def engine_slow(settings, documents, silent_server):
-    engine_settings(settings, silent_server, timeout=0.3)
+def engine_slow(settings, documents, silent_server, engine_name):
+    engine_settings(settings, silent_server, timeout=0.3, name=engine_name)
 
 
 @pytest.mark.parametrize("engine", ["engine_down", "engine_slow"])
-def test_page_answers_from_the_database_and_says_so(client, request, engine):
+def test_page_answers_from_the_database_and_says_so(
+    client, request, engine, engine_name
+):
     request.getfixturevalue(engine)
 
     response = client.get(reverse("search"), {"q": "school grants"})
@@ -99,7 +98,7 @@ def test_page_answers_from_the_database_and_says_so(client, request, engine):
 
 
 @pytest.mark.parametrize("engine", ["engine_down", "engine_slow"])
-def test_api_and_autocomplete_fall_back_too(client, request, engine):
+def test_api_and_autocomplete_fall_back_too(client, request, engine, engine_name):
     request.getfixturevalue(engine)
 
     api = client.get(reverse("search_api"), {"q": "grants"})
@@ -115,9 +114,11 @@ def test_api_and_autocomplete_fall_back_too(client, request, engine):
     ]
 
 
-def test_a_failed_engine_is_skipped_for_a_while(client, engine_slow, monkeypatch):
+def test_a_failed_engine_is_skipped_for_a_while(
+    client, engine_slow, engine_name, monkeypatch
+):
     client.get(reverse("search_api"), {"q": "grants"})
-    assert selectors.engine_is_paused("opensearch")
+    assert selectors.engine_is_paused(engine_name)
     engine_calls = []
     engine_class = type(get_search_backend())
     monkeypatch.setattr(
@@ -130,29 +131,40 @@ def test_a_failed_engine_is_skipped_for_a_while(client, engine_slow, monkeypatch
     assert engine_calls == []  # the paused engine was not asked again
 
 
-def test_healthz_reports_the_engine_unavailable_and_the_fallback(client, engine_down):
+def test_healthz_reports_the_engine_unavailable_and_the_fallback(
+    client, engine_down, engine_name
+):
     data = client.get("/healthz").json()
 
     assert data["status"] == "ok"  # the portal is up; search is degraded
-    assert data["search"]["engine"] == "opensearch"
+    assert data["search"]["engine"] == engine_name
     assert data["search"]["status"] == "unavailable"
     assert data["search"]["serving"] == "database"
     assert data["search"]["fallback"]["documents"] == 2
 
 
 def test_engine_recovers_when_it_answers_again(
-    client, settings, documents, osmem_clone
+    client, settings, documents, engine_name, engine_url
 ):
-    engine_settings(settings, f"http://127.0.0.1:{closed_port()}")
+    prefix = engine_prefix()
+    engine_settings(
+        settings,
+        f"http://127.0.0.1:{closed_port()}",
+        name=engine_name,
+        index_prefix=prefix,
+    )
     assert client.get(reverse("search_api"), {"q": "grants"}).json()["degraded"]
 
-    engine_settings(settings, osmem_clone.url, timeout=5)
-    selectors.engine_recovered("opensearch")
-    get_search_backend("opensearch").bulk(
+    url = engine_url(engine_name)
+    engine_settings(settings, url, timeout=5, name=engine_name, index_prefix=prefix)
+    selectors.engine_recovered(engine_name)
+    get_search_backend(engine_name).ensure_index()
+    get_search_backend(engine_name).bulk(
         [make_document(title="Grants in the engine only")], refresh=True
     )
     data = client.get(reverse("search_api"), {"q": "grants"}).json()
+    delete_prefix(url, prefix)
 
     assert data["degraded"] is False
-    assert data["engine"] == "opensearch"
+    assert data["engine"] == engine_name
     assert [h["title"] for h in data["hits"]] == ["Grants in the engine only"]

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from search.backends import database_backend
+from portal.mail import outbox_send_due
 from search.models import SavedSearch
-from search.services import ALERTS_LOCK_ID
+from search.services import ALERTS_LOCK_ID, active_backends
 from tests.factories import MembershipFactory, UserFactory, WorkingGroupFactory
 from working_groups.models import Membership
 
@@ -24,12 +24,17 @@ pytestmark = pytest.mark.search
 
 
 def index(*documents):
-    database_backend().bulk(documents)
+    """Index into the database table and the site's engine, as a publish does."""
+    for backend in active_backends():
+        backend.bulk(documents)
 
 
 def send_alerts(*args):
+    """Run the alerts, then the worker's mail sender (alerts are queued in the
+    outbox with the items they report)."""
     out = open("/dev/null", "w")
     call_command("send_search_alerts", *args, stdout=out)
+    outbox_send_due()
 
 
 @pytest.fixture
@@ -156,7 +161,9 @@ def group(db):
 
 
 @pytest.fixture
-def subscriber(db, group):
+def subscriber(db, group, search_engine):
+    """Alerts are checked with each backend as the site's engine (they are
+    answered from the database table, which records when items were indexed)."""
     user = UserFactory(username="carlos", email="carlos@example.org")
     MembershipFactory(user=user, group=group)
     return user

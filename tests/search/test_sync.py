@@ -1,6 +1,10 @@
 """The index follows content: publishing, editing, unpublishing, deleting, moving
 and visibility changes are searchable once the transaction commits; a rolled-back
-transaction leaves nothing; an engine outage loses nothing."""
+transaction leaves nothing; an engine outage loses nothing.
+
+Every test runs with the site's engine set to the database, a real OpenSearch
+and a real Elasticsearch (the ``search_engine`` fixture), and searches that
+engine."""
 
 import pytest
 from django.core.management import call_command
@@ -28,7 +32,7 @@ STAFF = SearchScope(all=True)
 
 
 @pytest.fixture
-def committed(db, django_capture_on_commit_callbacks):
+def run_committed(db, django_capture_on_commit_callbacks):
     """Run ``action`` and then what it queued for after the commit."""
 
     def run(action, *args, **kwargs):
@@ -38,13 +42,25 @@ def committed(db, django_capture_on_commit_callbacks):
     return run
 
 
+@pytest.fixture
+def committed(run_committed, search_engine):
+    """``run_committed`` with each backend in turn as the site's engine."""
+    return run_committed
+
+
+@pytest.fixture(params=["opensearch", "elasticsearch"])
+def engine_name(request):
+    return request.param
+
+
 def found(text, scope=PUBLIC_SCOPE, backend=None):
-    backend = backend or database_backend()
+    """Titles the site's engine (or ``backend``) finds for ``text``."""
+    backend = backend or get_search_backend()
     return [hit.title for hit in backend.search(SearchQuery(text=text), scope).hits]
 
 
 def kinds_found(text, scope=PUBLIC_SCOPE):
-    results = database_backend().search(SearchQuery(text=text), scope)
+    results = get_search_backend().search(SearchQuery(text=text), scope)
     return sorted(hit.kind for hit in results.hits)
 
 
@@ -236,62 +252,69 @@ def test_an_indexing_failure_never_fails_the_save(committed, monkeypatch):
     ).exists()
 
 
-def test_an_engine_outage_during_save_loses_nothing(committed, settings, osmem_clone):
-    from .test_degradation import closed_port, engine_settings
+def test_an_engine_outage_during_save_loses_nothing(
+    run_committed, settings, engine_name, engine_url
+):
+    from .conftest import configure_engine, delete_prefix
+    from .test_degradation import closed_port
 
-    engine_settings(settings, f"http://127.0.0.1:{closed_port()}")
+    prefix = "outage"
+    configure_engine(
+        settings, engine_name, f"http://127.0.0.1:{closed_port()}", index_prefix=prefix
+    )
 
-    resource = committed(ResourceFactory, title="Written while the engine was down")
+    resource = run_committed(ResourceFactory, title="Written while the engine was down")
 
-    assert found("engine was down") == ["Written while the engine was down"]
-    pending = PendingIndexOperation.objects.get(object_id=resource.pk)
-    assert pending.backend == "opensearch"
-
-    engine_settings(settings, osmem_clone.url, timeout=5)
-    call_command("search_retry", stdout=open("/dev/null", "w"))
-    engine = get_search_backend("opensearch")
-    engine._call(engine.client.indices.refresh, index=engine.alias)
-
-    assert found("engine was down", backend=engine) == [
+    assert found("engine was down", backend=database_backend()) == [
         "Written while the engine was down"
     ]
-    assert not PendingIndexOperation.objects.exists()
+    pending = PendingIndexOperation.objects.get(object_id=resource.pk)
+    assert pending.backend == engine_name
+
+    url = engine_url(engine_name)
+    configure_engine(settings, engine_name, url, index_prefix=prefix)
+    engine = get_search_backend(engine_name)
+    engine.ensure_index()  # as the first search_reindex would
+    call_command("search_retry", stdout=open("/dev/null", "w"))
+    engine._call(engine.client.indices.refresh, index=engine.alias)
+    delete_after = (url, prefix)
+
+    try:
+        assert found("engine was down", backend=engine) == [
+            "Written while the engine was down"
+        ]
+        assert not PendingIndexOperation.objects.exists()
+    finally:
+        delete_prefix(*delete_after)
 
 
-def test_reindex_command_rebuilds_database_and_engine(committed, settings, osmem_clone):
+def test_reindex_command_rebuilds_database_and_engine(committed, search_engine):
     committed(ResourceFactory, title="Reindexed handbook")
     IndexedDocument.objects.all().delete()
-    engine_settings_ok = {
-        "BACKEND": "search.backends.elasticsearch.OpenSearchSearchBackend",
-        "URL": osmem_clone.url,
-        "INDEX_PREFIX": "reindex",
-        "TIMEOUT": 5,
-    }
-    settings.PORTAL_SEARCH_BACKENDS = {
-        **settings.PORTAL_SEARCH_BACKENDS,
-        "opensearch": engine_settings_ok,
-    }
-    settings.SEARCH_ENGINE = "opensearch"
 
     call_command("search_reindex", "--no-progress", stdout=open("/dev/null", "w"))
     call_command("search_reindex", "--no-progress", stdout=open("/dev/null", "w"))
 
-    engine = get_search_backend("opensearch")
-    assert found("handbook") == ["Reindexed handbook"]
+    engine = get_search_backend()
+    assert found("handbook", backend=database_backend()) == ["Reindexed handbook"]
     assert found("handbook", backend=engine) == ["Reindexed handbook"]
-    assert len(engine.alias_targets()) == 1  # the old index was dropped
+    if search_engine != "database":
+        assert len(engine.alias_targets()) == 1  # the old index was dropped
     assert engine.count() == IndexedDocument.objects.count()
 
 
 def test_search_status_compares_the_database_and_the_engine(
-    committed, settings, osmem_clone
+    run_committed, settings, engine_name, engine_url
 ):
     from io import StringIO
 
-    from .test_degradation import engine_settings
+    from .conftest import configure_engine, delete_prefix, engine_prefix
 
-    committed(ResourceFactory, title="Status check guide")
-    engine_settings(settings, osmem_clone.url, timeout=5)
+    run_committed(ResourceFactory, title="Status check guide")
+    prefix = engine_prefix()
+    configure_engine(
+        settings, engine_name, engine_url(engine_name), index_prefix=prefix
+    )
     out = StringIO()
 
     call_command("search_status", stdout=out)
@@ -302,7 +325,9 @@ def test_search_status_compares_the_database_and_the_engine(
     after = out.getvalue()
 
     assert "knowledge.resource" in before
-    assert "documents=0 missing=1" in before  # the engine was never filled
+    assert "status=missing" in before  # the engine was never filled
+    assert "run manage.py search_reindex" in before
     assert "Out of step" in before
+    delete_prefix(engine_url(engine_name), prefix)
     assert "missing=0 extra=0" in after
     assert "In step." in after

@@ -401,9 +401,9 @@ def test_members_only_event_ics_needs_membership(client, group, member, outsider
     event = EventFactory(group=group, visibility=Visibility.MEMBERS)
     url = f"/events/{event.slug}/event.ics"
 
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 404
     client.force_login(outsider)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     client.force_login(member)
     assert client.get(url).status_code == 200
 

@@ -1,7 +1,9 @@
 """The permission matrix: who reaches what in a working group.
 
 Each row is a kind of person; each test is one place. "login" means a visitor
-is sent to sign in, 403 that a signed-in person is refused.
+is sent to sign in, 403 that a signed-in person is refused. Whatever belongs to a
+private group answers 404 to those who may not see it, as if it did not exist
+(portal.visibility).
 """
 
 import pytest
@@ -25,6 +27,20 @@ ROLES = [
     "staff",
 ]
 MEMBERS_ONLY = {
+    "visitor": 404,
+    "non-member": 404,
+    "pending": 404,
+    "member": 200,
+    "other moderator": 404,
+    "moderator": 200,
+    "staff": 200,
+}
+MODERATORS_ONLY = {
+    **MEMBERS_ONLY,
+    "member": 403,
+}
+# A public group's members directory: the group is known, the list is not.
+DIRECTORY_OF_A_PUBLIC_GROUP = {
     "visitor": "login",
     "non-member": 403,
     "pending": 403,
@@ -32,10 +48,6 @@ MEMBERS_ONLY = {
     "other moderator": 403,
     "moderator": 200,
     "staff": 200,
-}
-MODERATORS_ONLY = {
-    **MEMBERS_ONLY,
-    "member": 403,
 }
 
 
@@ -175,7 +187,7 @@ def test_public_group_page_is_open_to_all_but_its_directory_is_not(
     )
 
     assert page == dict.fromkeys(ROLES, 200)
-    assert directory == MEMBERS_ONLY
+    assert directory == DIRECTORY_OF_A_PUBLIC_GROUP
 
 
 def test_private_groups_are_not_listed_to_non_members(client, world):

@@ -370,7 +370,7 @@ def test_profile_pages_are_for_signed_in_people_and_hide_emails(
     set_profile(member, organisation="UIS", bio="Works on SDG 4.", expertise=["SDG 4"])
     url = f"/people/{member.pk}/"
 
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 404
     client.force_login(outsider)
     as_outsider = client.get(url).text
     client.force_login(moderator)

@@ -6,8 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
@@ -99,19 +98,21 @@ class EventIndexPage(BasePage):
 def event_index_path(request=None) -> str | None:
     """Path of the live event index relative to its site root, e.g. '/events/'.
 
-    Cached on the request: listings compute many event URLs.
-    """
-    cached = getattr(request, "_event_index_path", None) if request else None
-    if cached is not None:
-        return cached or None
-    index = (
-        EventIndexPage.objects.live().only("id", "url_path", "depth", "path").first()
-    )
-    parts = index.get_url_parts(request) if index else None
-    path = parts[2] if parts and parts[2] else ""
-    if request is not None:
-        request._event_index_path = path
-    return path or None
+    Kept in process memory (see portal.page_paths): listings compute many
+    event URLs."""
+    from portal.page_paths import cached_path
+
+    def compute():
+        index = (
+            EventIndexPage.objects.live()
+            .only("id", "url_path", "depth", "path")
+            .order_by("path")
+            .first()
+        )
+        parts = index.get_url_parts() if index else None
+        return parts[2] if parts and parts[2] else ""
+
+    return cached_path("event_index_path", compute) or None
 
 
 class EventPageForm(WagtailAdminPageForm):
@@ -382,12 +383,10 @@ class EventPage(BasePage):
                             change = "updated"
         result = super().save(*args, **kwargs)
         if change is not None:
-            from ..services import event_change_notify
+            from ..tasks import event_change_notify
 
             event_id = self.pk
-            transaction.on_commit(
-                lambda: event_change_notify(event_id=event_id, change=change)
-            )
+            transaction.on_commit(lambda: event_change_notify.enqueue(event_id, change))
         return result
 
     # --- URLs and serving -----------------------------------------------------
@@ -403,12 +402,10 @@ class EventPage(BasePage):
         return site_id, root_url, f"{index_path}{self.slug}/"
 
     def serve(self, request, *args, **kwargs):
-        from ..permissions import can_view_event
+        from portal.visibility import require_visible
 
-        if not can_view_event(request.user, self):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
+        if not getattr(request, "is_preview", False):
+            require_visible(request.user, self)
         if not getattr(request, "is_preview", False):
             canonical = self.get_url(request)
             if canonical and urlsplit(canonical).path != request.path:

@@ -5,8 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,12 +101,10 @@ class WorkingGroupPage(BasePage):
         return self.short_name or self.title
 
     def serve(self, request, *args, **kwargs):
-        from ..permissions import can_view_group
+        from portal.visibility import require_visible
 
-        if not can_view_group(request.user, self):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
+        if not getattr(request, "is_preview", False):
+            require_visible(request.user, self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

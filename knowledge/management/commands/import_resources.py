@@ -1,4 +1,5 @@
-"""manage.py import_resources FILE: bulk import of resources from CSV or RIS."""
+"""manage.py import_resources FILE: bulk import of resources from CSV, RIS or
+CSL-JSON."""
 
 import sys
 from pathlib import Path
@@ -8,13 +9,19 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from knowledge.importers import CSV_COLUMNS, import_rows, parse_csv, parse_ris
+from knowledge.importers import (
+    CSV_COLUMNS,
+    import_rows,
+    parse_csl_json,
+    parse_csv,
+    parse_ris,
+)
 from working_groups.models import WorkingGroupPage
 
 
 class Command(BaseCommand):
     help = (
-        "Import resources from a CSV or RIS file. Each row is created or, when a "
+        "Import resources from a CSV, RIS or CSL-JSON file. Each row is created or, when a "
         "resource with the same DOI (else the same link) exists, updated. Rows "
         "with errors are reported with their line number and skipped; the others "
         "are imported. CSV columns: " + ", ".join(CSV_COLUMNS) + " (lists are "
@@ -23,7 +30,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="A .csv or .ris file (UTF-8).")
+        parser.add_argument(
+            "file", help="A .csv, .ris or .json (CSL-JSON) file (UTF-8)."
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -31,7 +40,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--file-format",
-            choices=["csv", "ris"],
+            choices=["csv", "ris", "json"],
             help="Default: from the file's extension.",
         )
         parser.add_argument(
@@ -51,8 +60,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         file_format = options["file_format"] or path.suffix.lower().lstrip(".")
-        if file_format not in {"csv", "ris"}:
-            raise CommandError("Give a .csv or .ris file, or use --file-format.")
+        if file_format not in {"csv", "ris", "json"}:
+            raise CommandError("Give a .csv, .ris or .json file, or use --file-format.")
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
@@ -69,7 +78,9 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user {options['user']}")
 
-        parse = parse_csv if file_format == "csv" else parse_ris
+        parse = {"csv": parse_csv, "ris": parse_ris, "json": parse_csl_json}[
+            file_format
+        ]
         try:
             rows = list(parse(text))
         except ValidationError as error:

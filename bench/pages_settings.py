@@ -1,0 +1,24 @@
+"""Settings for bench/pages.py: development settings without DEBUG on a
+database of its own (portal_pages_bench on the embedded server, or
+BENCH_PAGES_DATABASE_URL), so the page benchmark never touches the development
+data and its seeded community is reused between runs."""
+
+import os
+
+import dj_database_url
+
+from portal.settings.development import *  # noqa: F403
+from portal.settings.development import VAR_DIR
+
+DEBUG = False  # production-like: no query log, no debug toolbar
+ALLOWED_HOSTS = ["*"]
+if os.environ.get("BENCH_PAGES_DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["BENCH_PAGES_DATABASE_URL"])
+    }
+else:
+    from portal.embedded_db import embedded_database
+
+    DATABASES = {"default": embedded_database(VAR_DIR, "portal_pages_bench")}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,164 @@
+"""Every page of the URL map does a fixed number of queries: built once with a
+little content and again with more items, groups, tags and organisations, no
+page may need more queries the second time (visitor and member)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from forums.services import community_forum_get_or_create, forum_for_group_ensure
+from knowledge.services import knowledge_index_get_or_create
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PostFactory,
+    ResourceFactory,
+    ThreadFactory,
+    UserFactory,
+    WorkingGroupFactory,
+)
+from tests.factories.events import EventFactory, event_index_get_or_create
+
+pytestmark = pytest.mark.django_db
+
+# Pages only a signed-in member sees.
+MEMBER_ONLY = {"members", "submit", "my submissions", "forum settings", "profile"}
+
+
+def _grow(world: dict, *, groups: int, per_group: int) -> None:
+    """Add ``groups`` working groups, each with ``per_group`` resources (tagged,
+    with organisations, some shared with the first group), events and forum
+    threads with replies; the member joins every group."""
+    first = world["groups"][0] if world["groups"] else None
+    for _ in range(groups):
+        number = len(world["groups"]) + 1
+        group = WorkingGroupFactory(title=f"Group {number}", slug=f"group-{number}")
+        world["groups"].append(group)
+        MembershipFactory(user=world["member"], group=group)
+        forum = forum_for_group_ensure(group=group)
+        organisation = OrganisationFactory(name=f"Publisher {number}")
+        world["organisations"].append(organisation)
+        for item in range(per_group):
+            tag = f"topic {number} {item}"
+            ResourceFactory(
+                title=f"Data report {number}.{item}",
+                parent=group if item % 2 else world["library"],
+                format="report" if item % 2 else "lesson-learned",
+                level="national",
+                tags=[tag, "data"],
+                organisations=world["organisations"][-2:],
+                groups=[first] if first is not None and item % 3 == 0 else [],
+            )
+            EventFactory(title=f"Data event {number}.{item}", group=group)
+            EventFactory(title=f"Open event {number}.{item}")
+            for target in (forum, world["community"]):
+                thread = ThreadFactory(
+                    forum=target, title=f"Data question {number}.{item}"
+                )
+                PostFactory(thread=thread, author=world["member"])
+                PostFactory(thread=thread)
+
+
+def _pages(world: dict) -> list[tuple[str, str]]:
+    group = world["groups"][0]
+    resource = world["resources"]()
+    event = world["events"]()
+    thread = world["threads"]()
+    return [
+        ("home", "/"),
+        ("groups", "/working-groups/"),
+        ("group", f"/working-groups/{group.slug}/"),
+        ("members", f"/working-groups/{group.slug}/members/"),
+        ("group calendar", f"/working-groups/{group.slug}/calendar.ics"),
+        ("library", "/knowledge/"),
+        ("library words", "/knowledge/?q=data"),
+        ("library relevance", "/knowledge/?q=data&sort=relevance"),
+        ("library filtered", "/knowledge/?format=report&level=national"),
+        ("library by tag", "/knowledge/?tag=data"),
+        ("resource", f"/knowledge/{resource.slug}/"),
+        ("resource cite", f"/knowledge/{resource.slug}/cite.bib"),
+        ("library cite", "/knowledge/cite.ris"),
+        ("submit", "/knowledge/submit/"),
+        ("my submissions", "/knowledge/my-submissions/"),
+        ("tags", "/knowledge/tags/"),
+        ("tag", "/knowledge/tags/data/"),
+        ("lessons learned", "/lessons-learned/"),
+        ("events", "/events/"),
+        ("past events", "/events/?past=1"),
+        ("event", f"/events/{event.slug}/"),
+        ("event ics", f"/events/{event.slug}/event.ics"),
+        ("calendar", "/events/calendar.ics"),
+        ("forums", "/forums/"),
+        ("forum", f"/forums/{world['community'].slug}/"),
+        ("thread", f"/forums/{world['community'].slug}/{thread.pk}/"),
+        ("forum feed", f"/forums/{world['community'].slug}/feed/"),
+        ("forum settings", "/forums/settings/"),
+        ("search", "/search/?q=data"),
+        ("search api", "/api/search/?q=data"),
+        ("resource feed", "/feeds/resources/"),
+        ("event feed", "/feeds/events/"),
+        ("profile", f"/people/{world['member'].pk}/"),
+        ("health", "/healthz"),
+    ]
+
+
+def _query_counts(client, world: dict, *, member: bool) -> dict[str, tuple]:
+    counts = {}
+    for name, path in _pages(world):
+        if name in MEMBER_ONLY and not member:
+            continue
+        client.get(path)  # the process's caches warm, as on a running site
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        counts[name] = (len(queries), [q["sql"] for q in queries.captured_queries])
+    return counts
+
+
+@pytest.fixture
+def world(home_page, django_capture_on_commit_callbacks):
+    from forums.models import Thread
+    from knowledge.models import ResourcePage
+    from working_groups.models import EventPage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world = {
+            "library": knowledge_index_get_or_create(),
+            "events_index": event_index_get_or_create(),
+            "community": community_forum_get_or_create(),
+            "member": UserFactory(username="budget-member"),
+            "groups": [],
+            "organisations": [],
+            "resources": lambda: ResourcePage.objects.live().order_by("pk").first(),
+            "events": lambda: EventPage.objects.live().order_by("pk").first(),
+            "threads": lambda: (
+                Thread.objects.filter(forum=world["community"]).order_by("pk").first()
+            ),
+        }
+    return world
+
+
+@pytest.mark.parametrize("as_member", [False, True], ids=["visitor", "member"])
+def test_no_page_needs_more_queries_with_more_content(
+    client, world, as_member, django_capture_on_commit_callbacks
+):
+    if as_member:
+        client.force_login(world["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _grow(world, groups=1, per_group=2)
+    small = _query_counts(client, world, member=as_member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _grow(world, groups=2, per_group=4)
+    large = _query_counts(client, world, member=as_member)
+
+    grown = {
+        name: (small[name][0], large[name][0])
+        for name in small
+        if large[name][0] > small[name][0]
+    }
+    details = "\n\n".join(
+        f"{name}: {before} -> {after} queries\n" + "\n".join(large[name][1])
+        for name, (before, after) in grown.items()
+    )
+    assert not grown, f"pages whose queries grow with the content:\n{details}"
