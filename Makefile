@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup test-setup chromium demo bench bench-pages bench-load stop-db clean engines
+.PHONY: run test lint format setup test-setup chromium demo bench bench-pages bench-load stop-db clean engines messages gettext
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +27,8 @@ setup: $(VENV)/.installed
 	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	@# The compiled catalogues are committed; recompile them when gettext is here.
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE) -v0; fi
 	$(BIN)/python manage.py load_demo
 
 # Web server, worker and scheduler together (honcho, Procfile.dev); one Ctrl-C
@@ -100,6 +102,24 @@ stop-db:
 clean: stop-db
 	rm -rf var $(VENV)
 
+# Translations (locale/README.md): update the catalogues from the code, then
+# compile them. Needs GNU gettext (Debian's package, installed here when root).
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
+MESSAGES_LOCALES := -l fr -l es -l ar -l ru -l zh_Hans
+
+gettext:
+	@if command -v msgfmt >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's gettext for the catalogues..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	else \
+	  echo "Updating catalogues needs GNU gettext: sudo apt-get install gettext"; exit 1; \
+	fi
+
+messages: $(VENV)/.installed gettext
+	$(BIN)/python manage.py makemessages $(MESSAGES_LOCALES) --no-obsolete $(MESSAGES_IGNORE) --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs $(MESSAGES_LOCALES) --no-obsolete $(MESSAGES_IGNORE) --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 # Rebuild places/data/world_map.json (committed) from Natural Earth's public-domain
 # boundaries as the npm package world-atlas ships them. Not needed to run the portal.
 WORLD_ATLAS_VERSION ?= 2.0.2

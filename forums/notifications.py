@@ -13,7 +13,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from languages.mail import lazy_percent
 from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
@@ -137,8 +139,11 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
             continue
         _send(
             user=user,
-            subject=_("%(name)s mentioned you in “%(title)s”")
-            % {"name": context["author_name"], "title": thread.title},
+            subject=lazy_percent(
+                gettext_lazy("%(name)s mentioned you in “%(title)s”"),
+                name=context["author_name"],
+                title=thread.title,
+            ),
             template="forums/mention",
             context=context,
             unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
@@ -168,11 +173,13 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
         claimed = _claim(
             [s.user for s in recipients], post, EmailDelivery.Kind.IMMEDIATE
         )
-        subject = (
-            _("New discussion in %(forum)s: “%(title)s”")
+        subject = lazy_percent(
+            gettext_lazy("New discussion in %(forum)s: “%(title)s”")
             if post.position == 1
-            else _("New reply in “%(title)s”")
-        ) % {"forum": thread.forum.name, "title": thread.title}
+            else gettext_lazy("New reply in “%(title)s”"),
+            forum=thread.forum.name,
+            title=thread.title,
+        )
         for subscription in recipients:
             if subscription.user_id not in claimed:
                 continue
@@ -259,7 +266,9 @@ def flag_notify(*, flag_id: int) -> int:
     for moderator in moderators.exclude(email=""):
         _send(
             user=moderator,
-            subject=_("A post was flagged in %(forum)s") % {"forum": forum.name},
+            subject=lazy_percent(
+                gettext_lazy("A post was flagged in %(forum)s"), forum=forum.name
+            ),
             template="forums/flag",
             context={
                 "flag": flag,
@@ -375,12 +384,20 @@ def _digest_send_one(*, preference_id: int, now) -> int:
     is_daily = preference.delivery == NotificationPreference.Delivery.DAILY
     _send(
         user=user,
-        subject=(
-            _("Your daily forum digest: %(count)d new posts")
+        subject=lazy_percent(
+            ngettext_lazy(
+                "Your daily forum digest: %(count)d new post",
+                "Your daily forum digest: %(count)d new posts",
+                len(posts),
+            )
             if is_daily
-            else _("Your weekly forum digest: %(count)d new posts")
-        )
-        % {"count": len(posts)},
+            else ngettext_lazy(
+                "Your weekly forum digest: %(count)d new post",
+                "Your weekly forum digest: %(count)d new posts",
+                len(posts),
+            ),
+            count=len(posts),
+        ),
         template="forums/digest",
         context={
             "threads": list(threads.values()),

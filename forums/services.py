@@ -12,6 +12,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import permissions
 from .markdown import external_link_count, render
@@ -45,7 +46,14 @@ def _clean_title(title: str) -> str:
         raise ValidationError({"title": _("Give the discussion a title.")})
     if len(title) > TITLE_MAX_LENGTH:
         raise ValidationError(
-            {"title": _("Keep the title under %d characters.") % TITLE_MAX_LENGTH}
+            {
+                "title": ngettext(
+                    "Keep the title under %d character.",
+                    "Keep the title under %d characters.",
+                    TITLE_MAX_LENGTH,
+                )
+                % TITLE_MAX_LENGTH
+            }
         )
     return title
 
@@ -56,7 +64,14 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": _("Write something first.")})
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
-            {"body": _("Keep a post under %d characters.") % BODY_MAX_LENGTH}
+            {
+                "body": ngettext(
+                    "Keep a post under %d character.",
+                    "Keep a post under %d characters.",
+                    BODY_MAX_LENGTH,
+                )
+                % BODY_MAX_LENGTH
+            }
         )
     return body
 

@@ -2,10 +2,13 @@ from html import unescape as html_unescape
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from languages.content import reader_content_language as reader_language
 from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user
 
@@ -117,6 +120,7 @@ class LibraryFilterForm(forms.Form):
             year_to=data.get("year_to") if "year_to" not in self.errors else None,
             sort=sort if sort in SORTS else "newest",
             lessons_first=lessons_first,
+            reader_language=reader_language(),
         )
 
 
@@ -228,8 +232,18 @@ class ResourceSubmitForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Files"),
         required=False,
-        help_text=_("PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s files.")
-        % {"count": MAX_ATTACHMENTS},
+        # Translated when shown, not once when the module is imported.
+        help_text=lazy(
+            lambda: (
+                ngettext(
+                    "PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s file.",
+                    "PDF, DOCX, XLSX, CSV, ODT or PPTX; up to %(count)s files.",
+                    MAX_ATTACHMENTS,
+                )
+                % {"count": MAX_ATTACHMENTS}
+            ),
+            str,
+        )(),
     )
     body_text = forms.CharField(
         label=_("Description"),
@@ -357,7 +371,12 @@ class ResourceSubmitForm(forms.Form):
         uploads = self.cleaned_data.get("attachments") or []
         if len(uploads) > MAX_ATTACHMENTS:
             raise forms.ValidationError(
-                _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}
+                ngettext(
+                    "Attach at most %(count)s file.",
+                    "Attach at most %(count)s files.",
+                    MAX_ATTACHMENTS,
+                )
+                % {"count": MAX_ATTACHMENTS}
             )
         errors = []
         for upload in uploads:

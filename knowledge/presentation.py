@@ -14,6 +14,7 @@ from working_groups.selectors import group_list
 from .citations import bibtex, citation_text, publisher_names, ris
 from .models import ResourceAttachment
 from .permissions import can_feature_resource, can_moderate_resource
+from .translations import resource_translations_for
 from .vocabulary import DCMI_TYPES, LICENCE_URLS, SCHEMA_ORG_TYPES
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -278,4 +279,5 @@ def resource_page_context(request, resource) -> dict:
         "provenance": resource_provenance(resource),
         "can_moderate": can_moderate_resource(user, resource),
         "can_feature": can_feature_resource(user, resource),
+        "translations": resource_translations_for(user=user, resource=resource),
     }

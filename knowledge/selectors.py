@@ -212,6 +212,9 @@ class LibraryQuery:
     year_to: int | None = None
     sort: str = "newest"
     lessons_first: bool = False
+    # Resources in the reader's language come first (not for English readers:
+    # their library keeps its plain order).
+    reader_language: str = ""
 
     @property
     def is_filtered(self) -> bool:
@@ -307,6 +310,13 @@ def _ordered(resources: QuerySet, query: LibraryQuery) -> QuerySet:
         order = ["-rank", *newest]
     else:
         order = newest
+    if query.reader_language:
+        resources = resources.annotate(
+            reader_first=Case(
+                When(language=query.reader_language, then=Value(0)), default=Value(1)
+            )
+        )
+        order = ["reader_first", *order]
     if query.lessons_first:
         resources = resources.annotate(
             lessons_first=Case(

@@ -100,12 +100,14 @@ def _language_choices() -> list[tuple[str, str]]:
     un_codes = {code for code, _name in UN_LANGUAGES}
     others = sorted(
         (
-            (code, str(name))
+            (code, name)
             for code, name in DJANGO_LANGUAGES
             if len(code) == 2 and code not in un_codes
         ),
         key=lambda item: item[1],
     )
+    # Django's catalogue names the other languages in the reader's language.
+    others = [(code, _(name)) for code, name in others]
     return UN_LANGUAGES + others
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.models import UserProfile
 
@@ -111,9 +112,12 @@ def mentoring_request_create(
     ).count()
     if recent >= requests_per_day():
         raise ValidationError(
-            _(
+            ngettext(
+                "You have sent %(count)s mentoring request today; please wait "
+                "for an answer before asking more people.",
                 "You have sent %(count)s mentoring requests today; please wait "
-                "for answers before asking more people."
+                "for answers before asking more people.",
+                recent,
             )
             % {"count": recent},
             code="rate_limited",

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
@@ -15,12 +17,19 @@ NAVIGATION = [
 def navigation(request):
     """Main navigation, with the current section marked for aria-current."""
     path = getattr(request, "path", "")
+    # English pages have no language prefix; the others keep theirs.
+    language = get_language() or settings.LANGUAGE_CODE
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     items = [
-        {"label": label, "url": url, "current": path.startswith(url)}
+        {"label": label, "url": prefix + url, "current": path.startswith(prefix + url)}
         for label, url in NAVIGATION
     ]
     try:
         search_url = reverse("search")
     except NoReverseMatch:
         search_url = "/search/"
-    return {"main_navigation": items, "search_url": search_url}
+    return {
+        "main_navigation": items,
+        "search_url": search_url,
+        "home_url": prefix + "/",
+    }

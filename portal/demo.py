@@ -26,6 +26,7 @@ DEMO_STEPS = [
     "portal.demo",
     "working_groups.demo",
     "knowledge.demo",
+    "languages.demo",
     "forums.demo",
     "search.demo",
     "people.demo",

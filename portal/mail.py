@@ -1,7 +1,8 @@
 """The one mail path: render, queue in the outbox, send from the worker.
 
 ``mail_queue`` renders ``templates/emails/<app>/<name>.txt`` (and ``.html`` and
-``_subject.txt`` when they exist) in the recipient's language and stores one
+``_subject.txt`` when they exist) in the recipient's language (once per
+language in a batch; see languages.mail for lazy subjects) and stores one
 ``OutboxMessage`` per recipient in the caller's transaction; after commit a
 task sends what is due. ``OutboxBackend`` (the ``EMAIL_BACKEND``) does the same
 for mail written by Django, Wagtail and allauth. A user's action therefore
@@ -83,24 +84,38 @@ def mail_queue(
         return 0
     context = dict(context or {})
     base = f"emails/{template}"
-    with translation.override(language or settings.LANGUAGE_CODE):
-        if subject is None:
-            subject = render_to_string(f"{base}_subject.txt", context)
-        text = render_to_string(f"{base}.txt", context)
-        html = _render_optional(f"{base}.html", context)
-    subject = _one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _one_line(subject))
-    rows = [
-        OutboxMessage(
-            to_email=address,
-            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            subject=subject[:998],
-            body_text=text,
-            body_html=html,
-            headers=_clean_headers(headers),
-            template=template,
+    # Each recipient reads their own language: one rendering per language.
+    if language:
+        by_language = {language: addresses}
+    else:
+        from languages.mail import addresses_by_language
+
+        by_language = addresses_by_language(addresses)
+    rows = []
+    for language_code, language_addresses in by_language.items():
+        with translation.override(language_code):
+            text_subject = (
+                render_to_string(f"{base}_subject.txt", context)
+                if subject is None
+                else str(subject)
+            )
+            text = render_to_string(f"{base}.txt", context)
+            html = _render_optional(f"{base}.html", context)
+        text_subject = _one_line(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _one_line(text_subject)
         )
-        for address in addresses
-    ]
+        rows += [
+            OutboxMessage(
+                to_email=address,
+                from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+                subject=text_subject[:998],
+                body_text=text,
+                body_html=html,
+                headers=_clean_headers(headers),
+                template=template,
+            )
+            for address in language_addresses
+        ]
     if getattr(_batch, "depth", 0):
         # A fan-out: the rows are written together when the batch ends.
         _batch.rows = [*getattr(_batch, "rows", []), *rows]

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .documents import MARK_END, MARK_START, Kind
 
@@ -245,7 +246,11 @@ def search_query_from_params(params, *, per_page: int = PER_PAGE):
     text, shortened = clean_text(params.get("q"))
     if shortened:
         problems.notices.append(
-            _("Your search was shortened to its first %(limit)s characters.")
+            ngettext(
+                "Your search was shortened to its first %(limit)s character.",
+                "Your search was shortened to its first %(limit)s characters.",
+                settings.SEARCH_QUERY_MAX_LENGTH,
+            )
             % {"limit": settings.SEARCH_QUERY_MAX_LENGTH}
         )
     if text and not any(ch.isalnum() for ch in text):
@@ -280,7 +285,11 @@ def search_query_from_params(params, *, per_page: int = PER_PAGE):
     last_page = MAX_RESULT_WINDOW // per_page
     if page > last_page:
         problems.notices.append(
-            _("Only the first %(n)s pages of results can be shown; refine your search.")
+            ngettext(
+                "Only the first %(n)s page of results can be shown; refine your search.",
+                "Only the first %(n)s pages of results can be shown; refine your search.",
+                last_page,
+            )
             % {"n": last_page}
         )
         page = last_page

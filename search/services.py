@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from languages.mail import recipient_language
 from portal.links import absolute_url
 from portal.mail import mail_queue, retry_delay
 
@@ -443,24 +444,25 @@ def saved_search_alert_send(*, saved_search: SavedSearch, hits, now: datetime) -
     shown = hits[:ALERT_MAX_ITEMS]
     token = unsubscribe_token(saved_search)
     unsubscribe_url = absolute_url(reverse("search_unsubscribe", args=[token]))
-    context = {
-        "saved_search": saved_search,
-        "user": user,
-        "items": [
-            {
-                "title": hit.title,
-                "kind_label": hit.kind_label,
-                "url": absolute_url(hit.url),
-                "summary": hit.summary,
-            }
-            for hit in shown
-        ],
-        "more": len(hits) > len(shown),
-        "search_url": absolute_url(saved_search.get_search_url()),
-        "manage_url": absolute_url(reverse("saved_search_list")),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
+    # Kind labels and the subject in the reader's language.
+    with recipient_language(user):
+        context = {
+            "saved_search": saved_search,
+            "user": user,
+            "items": [
+                {
+                    "title": hit.title,
+                    "kind_label": hit.kind_label,
+                    "url": absolute_url(hit.url),
+                    "summary": hit.summary,
+                }
+                for hit in shown
+            ],
+            "more": len(hits) > len(shown),
+            "search_url": absolute_url(saved_search.get_search_url()),
+            "manage_url": absolute_url(reverse("saved_search_list")),
+            "unsubscribe_url": unsubscribe_url,
+        }
         subject = _("New results for your saved search “%(name)s”") % {
             "name": saved_search.name
         }

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -95,6 +97,10 @@ def search_page(request):
         response = render(request, "search/search_page.html", context, status=503)
         return _private(response)
     results = outcome.results
+    # One hit per resource, its other languages beside it.
+    from knowledge.translations import hits_with_translations
+
+    results.hits = hits_with_translations(results.hits, translation.get_language())
     paginator = Paginator(
         _ResultSpan(results.reachable, query.offset, results.hits), query.per_page
     )
@@ -160,7 +166,11 @@ def search_api(request):
     raw = request.GET.get("q", "")
     if len(raw) > settings.SEARCH_QUERY_MAX_LENGTH:
         return _error(
-            _("q is longer than %(limit)s characters.")
+            ngettext(
+                "q is longer than %(limit)s character.",
+                "q is longer than %(limit)s characters.",
+                settings.SEARCH_QUERY_MAX_LENGTH,
+            )
             % {"limit": settings.SEARCH_QUERY_MAX_LENGTH}
         )
     query, problems = search_query_from_params(request.GET)
@@ -212,7 +222,12 @@ def suggest_api(request):
     text = request.GET.get("q", "")
     if len(text) > SUGGEST_MAX_LENGTH:
         return _error(
-            _("q is longer than %(limit)s characters.") % {"limit": SUGGEST_MAX_LENGTH}
+            ngettext(
+                "q is longer than %(limit)s character.",
+                "q is longer than %(limit)s characters.",
+                SUGGEST_MAX_LENGTH,
+            )
+            % {"limit": SUGGEST_MAX_LENGTH}
         )
     text = " ".join(text.split())
     suggestions = []

@@ -84,3 +84,15 @@ def _fresh_process_caches():
     cache.clear()
     page_paths.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request in another language leaves that
+    language active in the test's thread (lazy defaults would be saved in it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

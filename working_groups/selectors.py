@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from .models import (
@@ -396,7 +397,12 @@ def event_list_needing_attention(
             reasons.append(_("Cancelled, with people still registered."))
         if upcoming and event.waiting:
             reasons.append(
-                _("%(count)s on the waiting list.") % {"count": event.waiting}
+                ngettext(
+                    "%(count)s on the waiting list.",
+                    "%(count)s on the waiting list.",
+                    event.waiting,
+                )
+                % {"count": event.waiting}
             )
         elif (
             upcoming

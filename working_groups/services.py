@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -29,6 +30,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from languages.mail import lazy_percent
 from portal.visibility import recipients_who_can_see
 
 from .emails import absolute_url, email_send
@@ -259,18 +261,18 @@ def _moderator_decision(
     )
     _notify_person(
         template=template,
-        subject=subject % {"group": group.title},
+        subject=lazy_percent(subject, group=group.title),
         user=membership.user,
         context={**_group_context(group), "message": message},
     )
     _notify_moderators(
         group=group,
-        summary=summary
-        % {
-            "moderator": _name(actor),
-            "name": _name(membership.user),
-            "group": group.title,
-        },
+        summary=lazy_percent(
+            summary,
+            moderator=_name(actor),
+            name=_name(membership.user),
+            group=group.title,
+        ),
         message=message,
     )
     return membership
@@ -367,14 +369,19 @@ def membership_request(
         )
         _notify_person(
             template="member_welcome",
-            subject=_("Welcome to %(group)s") % {"group": group.title},
+            subject=lazy_percent(
+                gettext_lazy("Welcome to %(group)s"), group=group.title
+            ),
             user=user,
             context=context,
         )
         _notify_moderators(
             group=group,
-            summary=_("%(name)s joined %(group)s")
-            % {"name": _name(user), "group": group.title},
+            summary=lazy_percent(
+                gettext_lazy("%(name)s joined %(group)s"),
+                name=_name(user),
+                group=group.title,
+            ),
         )
     else:
         _audit(
@@ -388,14 +395,19 @@ def membership_request(
         )
         _notify_person(
             template="request_received",
-            subject=_("Your request to join %(group)s") % {"group": group.title},
+            subject=lazy_percent(
+                gettext_lazy("Your request to join %(group)s"), group=group.title
+            ),
             user=user,
             context=context,
         )
         _notify_moderators(
             group=group,
-            summary=_("%(name)s asks to join %(group)s")
-            % {"name": _name(user), "group": group.title},
+            summary=lazy_percent(
+                gettext_lazy("%(name)s asks to join %(group)s"),
+                name=_name(user),
+                group=group.title,
+            ),
             message=motivation,
         )
     return membership
@@ -412,8 +424,10 @@ def membership_approve(
         action=MembershipAuditEntry.Action.APPROVED,
         message=message.strip(),
         template="request_approved",
-        subject=_("Welcome to %(group)s"),
-        summary=_("%(moderator)s approved %(name)s's request to join %(group)s"),
+        subject=gettext_lazy("Welcome to %(group)s"),
+        summary=gettext_lazy(
+            "%(moderator)s approved %(name)s's request to join %(group)s"
+        ),
     )
 
 
@@ -428,8 +442,10 @@ def membership_decline(
         action=MembershipAuditEntry.Action.DECLINED,
         message=message.strip(),
         template="request_declined",
-        subject=_("Your request to join %(group)s"),
-        summary=_("%(moderator)s declined %(name)s's request to join %(group)s"),
+        subject=gettext_lazy("Your request to join %(group)s"),
+        summary=gettext_lazy(
+            "%(moderator)s declined %(name)s's request to join %(group)s"
+        ),
     )
 
 
@@ -474,23 +490,24 @@ def membership_leave(*, membership: Membership, actor) -> Membership:
     )
     _notify_person(
         template="request_withdrawn" if withdrawing else "member_left",
-        subject=(
-            _("You withdrew your request to join %(group)s")
+        subject=lazy_percent(
+            gettext_lazy("You withdrew your request to join %(group)s")
             if withdrawing
-            else _("You left %(group)s")
-        )
-        % {"group": group.title},
+            else gettext_lazy("You left %(group)s"),
+            group=group.title,
+        ),
         user=membership.user,
         context=_group_context(group),
     )
     _notify_moderators(
         group=group,
-        summary=(
-            _("%(name)s withdrew their request to join %(group)s")
+        summary=lazy_percent(
+            gettext_lazy("%(name)s withdrew their request to join %(group)s")
             if withdrawing
-            else _("%(name)s left %(group)s")
-        )
-        % {"name": _name(membership.user), "group": group.title},
+            else gettext_lazy("%(name)s left %(group)s"),
+            name=_name(membership.user),
+            group=group.title,
+        ),
     )
     return membership
 
@@ -511,8 +528,8 @@ def membership_remove(
         action=MembershipAuditEntry.Action.REMOVED,
         message=message.strip(),
         template="member_removed",
-        subject=_("Your membership of %(group)s"),
-        summary=_("%(moderator)s removed %(name)s from %(group)s"),
+        subject=gettext_lazy("Your membership of %(group)s"),
+        summary=gettext_lazy("%(moderator)s removed %(name)s from %(group)s"),
     )
 
 
@@ -577,7 +594,9 @@ def membership_invite(
     )
     email_send(
         template="invitation",
-        subject=_("An invitation to join %(group)s") % {"group": group.title},
+        subject=lazy_percent(
+            gettext_lazy("An invitation to join %(group)s"), group=group.title
+        ),
         recipients=[email],
         context={
             **_group_context(group),
@@ -589,8 +608,12 @@ def membership_invite(
     )
     _notify_moderators(
         group=group,
-        summary=_("%(moderator)s invited %(email)s to %(group)s")
-        % {"moderator": _name(actor), "email": email, "group": group.title},
+        summary=lazy_percent(
+            gettext_lazy("%(moderator)s invited %(email)s to %(group)s"),
+            moderator=_name(actor),
+            email=email,
+            group=group.title,
+        ),
         exclude=actor,
         message=message,
     )
@@ -646,14 +669,17 @@ def membership_invitation_accept(
     )
     _notify_person(
         template="member_welcome",
-        subject=_("Welcome to %(group)s") % {"group": group.title},
+        subject=lazy_percent(gettext_lazy("Welcome to %(group)s"), group=group.title),
         user=user,
         context=_group_context(group),
     )
     _notify_moderators(
         group=group,
-        summary=_("%(name)s accepted the invitation to %(group)s")
-        % {"name": _name(user), "group": group.title},
+        summary=lazy_percent(
+            gettext_lazy("%(name)s accepted the invitation to %(group)s"),
+            name=_name(user),
+            group=group.title,
+        ),
     )
     return membership
 
@@ -682,15 +708,20 @@ def membership_invitation_decline(
     )
     _notify_person(
         template="invitation_declined",
-        subject=_("You declined the invitation to %(group)s")
-        % {"group": invitation.group.title},
+        subject=lazy_percent(
+            gettext_lazy("You declined the invitation to %(group)s"),
+            group=invitation.group.title,
+        ),
         user=user,
         context=_group_context(invitation.group),
     )
     _notify_moderators(
         group=invitation.group,
-        summary=_("%(name)s declined the invitation to %(group)s")
-        % {"name": _name(user), "group": invitation.group.title},
+        summary=lazy_percent(
+            gettext_lazy("%(name)s declined the invitation to %(group)s"),
+            name=_name(user),
+            group=invitation.group.title,
+        ),
     )
     return invitation
 
@@ -741,22 +772,24 @@ def membership_admin_changed(
     )
     _notify_person(
         template="membership_changed",
-        subject=_("Your membership of %(group)s") % {"group": membership.group.title},
+        subject=lazy_percent(
+            gettext_lazy("Your membership of %(group)s"), group=membership.group.title
+        ),
         user=membership.user,
         context={**_group_context(membership.group), "membership": membership},
     )
     _notify_moderators(
         group=membership.group,
-        summary=_(
-            "An administrator changed %(name)s's membership of %(group)s: "
-            "%(status)s, %(role)s"
-        )
-        % {
-            "name": _name(membership.user),
-            "group": membership.group.title,
-            "status": membership.get_status_display(),
-            "role": membership.get_role_display(),
-        },
+        summary=lazy_percent(
+            gettext_lazy(
+                "An administrator changed %(name)s's membership of %(group)s: "
+                "%(status)s, %(role)s"
+            ),
+            name=_name(membership.user),
+            group=membership.group.title,
+            status=Membership.Status(membership.status).label,
+            role=Membership.Role(membership.role).label,
+        ),
         exclude=actor,
     )
     return membership
@@ -803,7 +836,9 @@ def _promote_from_waitlist(event: EventPage) -> list[EventRegistration]:
             continue
         _notify_person(
             template="event_promoted",
-            subject=_("A place opened up: %(event)s") % {"event": event.title},
+            subject=lazy_percent(
+                gettext_lazy("A place opened up: %(event)s"), event=event.title
+            ),
             user=registration.user,
             context=_event_context(event),
         )
@@ -862,8 +897,11 @@ def event_rsvp(*, event: EventPage, user, going: bool) -> EventRegistration:
     }[status]
     _notify_person(
         template=template,
-        subject=_("%(event)s: %(status)s")
-        % {"event": event.title, "status": registration.get_status_display()},
+        subject=lazy_percent(
+            gettext_lazy("%(event)s: %(status)s"),
+            event=event.title,
+            status=EventRegistration.Status(registration.status).label,
+        ),
         user=user,
         context=_event_context(event),
     )
@@ -893,10 +931,10 @@ def event_change_notify(*, event_id: int, change: str) -> None:
     ).select_related("user")
     if change == "cancelled":
         template = "event_cancelled"
-        subject = _("Cancelled: %(event)s") % {"event": event.title}
+        subject = lazy_percent(gettext_lazy("Cancelled: %(event)s"), event=event.title)
     else:
         template = "event_updated"
-        subject = _("Updated: %(event)s") % {"event": event.title}
+        subject = lazy_percent(gettext_lazy("Updated: %(event)s"), event=event.title)
     # Registered is not enough: someone who has left the group since must not
     # receive a members-only event's new details.
     recipients = recipients_who_can_see(

@@ -22,6 +22,7 @@ from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -125,7 +126,8 @@ def _knowledge_index_path(cache_object=None):
         parts = Page.get_url_parts(index_page)
         return parts[2] if parts is not None else None
 
-    return cached_path("knowledge_index_path", compute)
+    # The path carries the language prefix (/fr/knowledge/): one entry per language.
+    return cached_path(f"knowledge_index_path:{get_language()}", compute)
 
 
 class KnowledgeIndexPage(BasePage):

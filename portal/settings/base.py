@@ -484,3 +484,13 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Languages (issue 12): English URLs unprefixed, /fr/, /es/, /ar/, /ru/,
+# /zh-hans/ for the others; each member's language sticks and their mail
+# follows it.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("portal"), "languages")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "languages.middleware.PreferredLanguageMiddleware",
+)
+ACCOUNT_ADAPTER = "languages.adapter.AccountAdapter"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

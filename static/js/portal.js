@@ -2,6 +2,26 @@
 (function () {
   "use strict";
 
+  // Django's JavaScript catalogue (jsi18n) when it has loaded; English otherwise.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace("%s", values[0]);
+  };
+
+  // Screen readers hear how many suggestions appeared.
+  function announce(text) {
+    var region = document.getElementById("site-search-status");
+    if (!region) {
+      region = document.createElement("p");
+      region.id = "site-search-status";
+      region.className = "visually-hidden";
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    region.textContent = text;
+  }
+
   var WIDE = window.matchMedia ? window.matchMedia("(min-width: 50rem)") : { matches: true };
 
   // Search-box autocomplete: the WAI-ARIA combobox pattern with a listbox popup.
@@ -49,7 +69,10 @@
       list.innerHTML = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      if (!suggestions.length) { close(); return; }
+      if (!suggestions.length) { close(); announce(gettext("No suggestions")); return; }
+      announce(interpolate(
+        ngettext("%s suggestion", "%s suggestions", suggestions.length), [suggestions.length]
+      ));
       suggestions.forEach(function (s, i) {
         var li = document.createElement("li");
         li.id = prefix + i;

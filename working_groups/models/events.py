@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -112,7 +113,8 @@ def event_index_path(request=None) -> str | None:
         parts = index.get_url_parts() if index else None
         return parts[2] if parts and parts[2] else ""
 
-    return cached_path("event_index_path", compute) or None
+    # The path carries the language prefix (/fr/events/): one entry per language.
+    return cached_path(f"event_index_path:{get_language()}", compute) or None
 
 
 class EventPageForm(WagtailAdminPageForm):
