@@ -50,7 +50,7 @@ chromium:
 	  exit 1; \
 	fi
 
-test-setup: $(VENV)/.installed-test chromium node_modules/.installed
+test-setup: $(VENV)/.installed-test chromium gettext node_modules/.installed
 	@mkdir -p var
 
 # axe-core for the accessibility tests, pinned in package-lock.json.
