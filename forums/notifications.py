@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from languages.mail import lazy_percent
+from languages.selectors import languages_for_emails
 from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
@@ -48,8 +49,17 @@ def _preference(user) -> NotificationPreference:
         return NotificationPreference(user=user)
 
 
-def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=None):
-    """Queue the email in the outbox (sent by the worker, see portal.mail)."""
+def _send(
+    *,
+    user,
+    subject: str,
+    template: str,
+    context: dict,
+    unsubscribe_url=None,
+    languages: dict | None = None,
+):
+    """Queue the email in the outbox (sent by the worker, see portal.mail), in
+    the recipient's language (``languages``: read once for a whole fan-out)."""
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
@@ -60,6 +70,7 @@ def _send(*, user, subject: str, template: str, context: dict, unsubscribe_url=N
         to=user.email,
         context={"user": user, "unsubscribe_url": unsubscribe_url, **context},
         headers=headers,
+        language=(languages or {}).get(user.email),
     )
 
 
@@ -134,6 +145,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
     readers = _readers(thread, mentioned)
     mentioned = [user for user in mentioned if user.pk in readers]
     claimed = _claim(mentioned, post, EmailDelivery.Kind.MENTION)
+    languages = languages_for_emails([user.email for user in mentioned])
     for user in mentioned:
         if user.pk not in claimed:
             continue
@@ -147,6 +159,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
             template="forums/mention",
             context=context,
             unsubscribe_url=tokens.unsubscribe_url(user=user, scope=tokens.MENTIONS),
+            languages=languages,
         )
         sent += 1
 
@@ -173,6 +186,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
         claimed = _claim(
             [s.user for s in recipients], post, EmailDelivery.Kind.IMMEDIATE
         )
+        languages = languages_for_emails([s.user.email for s in recipients])
         subject = lazy_percent(
             gettext_lazy("New discussion in %(forum)s: “%(title)s”")
             if post.position == 1
@@ -193,6 +207,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
                     scope=tokens.SUBSCRIPTION,
                     subscription=subscription,
                 ),
+                languages=languages,
             )
             sent += 1
     return sent
