@@ -1,7 +1,7 @@
 import pytest
-from django.core.management import call_command
 
 from portal.demo import home_page_get_or_create
+from tests.db_snapshot import forget_cached_ids, load_demo
 
 
 @pytest.fixture
@@ -12,8 +12,11 @@ def home_page(db):
 
 @pytest.fixture
 def demo_content(db):
-    """The full demo content of shared/PRODUCT.md."""
-    call_command("load_demo", "--quiet-users", stdout=open("/dev/null", "w"))
+    """The full demo content of shared/PRODUCT.md (loaded once per session and
+    copied back for later tests: tests/db_snapshot.py)."""
+    load_demo()
+    yield
+    forget_cached_ids()
 
 
 class DeliveredMail(list):
@@ -96,3 +99,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- Suite speed (tests/db_snapshot.py): how often the demo was really loaded.
+def pytest_terminal_summary(terminalreporter):
+    from tests.db_snapshot import stats
+
+    if stats["loaded"] or stats["copied"]:
+        terminalreporter.write_line(
+            f"demo content: loaded {stats['loaded']} time(s), "
+            f"copied back {stats['copied']} time(s)"
+        )

@@ -62,9 +62,12 @@ def page(browser, live_server):
 
 @pytest.fixture
 def demo_live(transactional_db):
-    from django.core.management import call_command
+    """Committed demo content, built once and copied back (tests/db_snapshot.py)."""
+    from tests.db_snapshot import forget_cached_ids, load_demo
 
-    call_command("load_demo", "--quiet-users", stdout=open(os.devnull, "w"))
+    load_demo()
+    yield
+    forget_cached_ids()
 
 
 @pytest.fixture

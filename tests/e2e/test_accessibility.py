@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from portal.demo import DEMO_USERS
+from tests.db_snapshot import load_demo
 
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -235,7 +236,7 @@ def audit(browser, live_server, django_db_setup, django_db_blocker):
         pytest.skip("axe-core is not installed: run `make test-setup` (npm ci)")
     findings = Audit()
     with django_db_blocker.unblock():
-        call_command("load_demo", "--quiet-users", stdout=open(os.devnull, "w"))
+        load_demo()  # once per session, copied back after (tests/db_snapshot.py)
         try:
             for role in ROLES:
                 context = browser.new_context(base_url=live_server.url, locale="en-GB")
