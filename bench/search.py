@@ -568,6 +568,31 @@ def print_report(reports, count, rounds):
         )
 
 
+def conditions(moment: str) -> str:
+    """Machine, load average and clock: printed at the start and at the end."""
+    import platform
+    import subprocess
+
+    one, five, fifteen = os.getloadavg()
+    line = (
+        f"{moment}: {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC, load average "
+        f"{one:.2f} {five:.2f} {fifteen:.2f}"
+    )
+    if moment == "start":
+        try:
+            java = subprocess.run(
+                ["java", "-version"], capture_output=True, text=True, timeout=30
+            ).stderr.splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            java = "no java"
+        line += (
+            f"; {os.cpu_count()} CPUs, {platform.machine()}, "
+            f"Python {platform.python_version()}, {java}, "
+            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}"
+        )
+    return line
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -586,6 +611,7 @@ def main():
 
     import django
 
+    out(conditions("start"), flush=True)
     django.setup()
     from django.core.management import call_command
 
@@ -617,6 +643,8 @@ def main():
         if name in wanted:
             reports.append(bench_engine(name, documents, args.rounds))
     print_report(reports, len(documents), args.rounds)
+    out()
+    out(conditions("end"))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Bulk writes: chunks of a few MB, retried with back-off when the engine is
 busy (429) or failing (5xx), documents that fail permanently reported and
-skipped (never retried for ever).
+skipped (never retried for ever). An engine still busy after the retries, or
+refusing every write (blocked index, credentials), fails the write as a whole:
+it waits in the retry queue (PendingIndexOperation) instead of being skipped.
 
 Documents are serialised once, chunk by chunk, from whatever iterable the
 caller passes: the whole body is never held twice in memory."""
@@ -22,6 +24,9 @@ CHUNK_ACTIONS = 1000
 RETRIES = 4
 BACKOFF_SECONDS = 0.5
 RETRY_STATUSES = {429, 502, 503, 504}
+# Item failures that are the engine's state, not the document's fault.
+ENGINE_STATUSES = {401, 403}
+ENGINE_ERRORS = {"cluster_block_exception", "security_exception"}
 
 
 @dataclass
@@ -134,7 +139,15 @@ def _send_chunk(post, chunk: _Chunk, report: BulkReport, *, retries, backoff, sl
                 }:
                     # No alias yet (require_alias): the write as a whole waits.
                     raise IndexMissing(f"bulk: {reason}"[:500])
-                if status >= 500:
+                if (
+                    status >= 500
+                    or status in RETRY_STATUSES
+                    or status in ENGINE_STATUSES
+                    or (isinstance(error, dict) and error.get("type") in ENGINE_ERRORS)
+                ):
+                    # The engine, not the document: still busy after the
+                    # retries, a blocked index (full disk), refused credentials.
+                    # The write as a whole waits in the retry queue.
                     raise SearchEngineUnavailable(f"bulk: {reason}"[:500])
                 report.failed.append((chunk.keys[position], reason[:300]))
         if not retry:
