@@ -231,19 +231,9 @@ def _search_query(text: str) -> SearchQuery:
 
 
 def _text_match(text: str) -> Q:
-    organisations = ResourcePage.organisations.through.objects.filter(
-        Q(organisation__name__icontains=text) | Q(organisation__acronym__iexact=text)
-    ).values("resourcepage_id")
-    tagged = ResourceTag.objects.filter(tag__name__iexact=text).values(
-        "content_object_id"
-    )
-    return (
-        Q(search_vector=_search_query(text))
-        | Q(title__icontains=text)
-        | Q(pk__in=organisations)
-        | Q(pk__in=tagged)
-        | Q(doi__iexact=text)
-    )
+    from .library_words import text_match
+
+    return text_match(text)
 
 
 def _apply_text_and_years(resources: QuerySet, query: LibraryQuery) -> QuerySet:

@@ -45,3 +45,29 @@ def test_the_tag_index_shows_a_new_tag_once_its_resource_is_published(
     index = client.get("/knowledge/tags/").content.decode()
 
     assert "/knowledge/tags/teacher-payroll/" in index
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["selective", "broad"])
+def test_words_match_titles_publishers_tags_and_dois_whatever_the_breadth(
+    client, library, monkeypatch, broad
+):
+    from knowledge import library_words
+
+    if broad:  # every text counts as broad: each row is tested
+        monkeypatch.setattr(library_words, "BROAD_MATCHES", -1)
+    uis = OrganisationFactory(name="Institute for Statistics", acronym="UIS")
+    ResourceFactory(title="Censuses of schools", slug="censuses")
+    ResourceFactory(title="Payroll audit", organisations=[uis], slug="payroll")
+    ResourceFactory(title="Teacher records", tags=["teacher data"], slug="records")
+    ResourceFactory(title="Open standards", doi="10.54676/ABCD1234", slug="doi")
+    ResourceFactory(title="Unrelated handbook", slug="other")
+
+    def found(text):
+        response = client.get("/knowledge/", {"q": text})
+        return sorted(r.slug for r in response.context["resources"])
+
+    assert found("censuse") == ["censuses"]  # part of a title word
+    assert found("uis") == ["payroll"]
+    assert found("teacher data") == ["records"]
+    assert found("https://doi.org/10.54676/abcd1234") == ["doi"]
+    assert found("handbook") == ["other"]
