@@ -22,3 +22,6 @@ else:
     DATABASES = {"default": embedded_database(VAR_DIR, "portal_pages_bench")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Pages are timed uncached (the issue's target); --cached times visitors'
+# pages served from the page cache as well.
+PAGE_CACHE_SECONDS = int(os.environ.get("BENCH_PAGE_CACHE_SECONDS", "0"))

@@ -470,6 +470,45 @@ def bench_backend(name, backend, documents, rounds):
     }
 
 
+def corpus_mark(count: int) -> str:
+    return f"search-bench:{count}"
+
+
+def database_corpus_ready(count: int) -> bool:
+    """--reuse: the database already holds this corpus (same seed, same size),
+    indexed by an earlier run of this script."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
+            " WHERE datname = current_database()"
+        )
+        row = cursor.fetchone()
+    return bool(row) and row[0] == corpus_mark(count)
+
+
+def database_corpus_mark(count: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"COMMENT ON DATABASE {name} IS '{corpus_mark(count)}'")
+
+
+def bench_database_reused(name, backend, count, rounds):
+    """Queries only, on the corpus an earlier --reuse run indexed."""
+    timings, totals = run_queries(backend, rounds)
+    return {
+        "name": f"{name}, reused",
+        "indexed": count,
+        "seconds": 0.0,
+        "rate": 0,
+        "timings": timings,
+        "totals": totals,
+    }
+
+
 def bench_engine(name, documents, rounds):
     """Index into and query a real engine: the cluster at <NAME>_URL, or a
     node started here from tests/engines (1 GB heap unless ENGINE_HEAP)."""
@@ -607,6 +646,15 @@ def main():
         help="comma-separated: database, opensearch, elasticsearch (real nodes "
         "from tests/engines, or OPENSEARCH_URL / ELASTICSEARCH_URL)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="database: keep the corpus an earlier --reuse run indexed (index "
+        "1,000,000 documents once, time the queries later)",
+    )
+    parser.add_argument(
+        "--index-only", action="store_true", help="with --reuse: index, no queries"
+    )
     args = parser.parse_args()
 
     import django
@@ -618,19 +666,49 @@ def main():
     out("Preparing the benchmark database (portal_bench)…", flush=True)
     call_command("migrate", verbosity=0)
 
+    wanted = [name.strip() for name in args.backends.split(",") if name.strip()]
+    reports = []
+    if args.reuse and wanted == ["database"]:
+        # A million documents do not fit in memory as a list: streamed, and
+        # kept in portal_bench for later runs.
+        from search.backends.database import DatabaseSearchBackend
+
+        backend = DatabaseSearchBackend("database")
+        if database_corpus_ready(args.docs):
+            out(f"Reusing the {args.docs:,} documents already indexed.", flush=True)
+        else:
+            out(f"Indexing {args.docs:,} generated documents (streamed)…", flush=True)
+            backend.clear()
+            started = time.perf_counter()
+            result = backend.reindex(make_corpus(args.docs), batch_size=1000)
+            seconds = time.perf_counter() - started
+            out(
+                f"  {result.indexed:,} in {seconds:.0f} s "
+                f"({result.indexed / seconds:,.0f}/s, generation included)",
+                flush=True,
+            )
+            database_corpus_mark(args.docs)
+        if args.index_only:
+            return
+        reports.append(
+            bench_database_reused(
+                "database (PostgreSQL)", backend, args.docs, args.rounds
+            )
+        )
+        print_report(reports, args.docs, args.rounds)
+        return
+
     started = time.perf_counter()
     documents = list(make_corpus(args.docs))
     out(
         f"Generated {len(documents):,} documents in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-
-    wanted = [name.strip() for name in args.backends.split(",") if name.strip()]
-    reports = []
     if "database" in wanted:
         from search.backends.database import DatabaseSearchBackend
 
         out("Indexing into PostgreSQL…", flush=True)
+        database_corpus_mark(0)  # the corpus is replaced: no --reuse of it
         reports.append(
             bench_backend(
                 "database (PostgreSQL)",

@@ -36,8 +36,22 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", normalised.lower())
 
 
+def _organisations(resource) -> list:
+    """The resource's publishers: read in bulk for a list export (see
+    ``selectors.resource_list_for_citation``), else through the relation."""
+    loaded = resource.__dict__.get("citation_organisations")
+    return loaded if loaded is not None else list(resource.organisations.all())
+
+
+def tag_names(resource) -> list[str]:
+    loaded = resource.__dict__.get("citation_tags")
+    if loaded is not None:
+        return sorted(loaded)
+    return sorted(tag.name for tag in resource.tags.all())
+
+
 def publisher_names(resource) -> list[str]:
-    return [organisation.name for organisation in resource.organisations.all()]
+    return [organisation.name for organisation in _organisations(resource)]
 
 
 def cite_key(resource) -> str:
@@ -45,7 +59,7 @@ def cite_key(resource) -> str:
     if resource.author_list:
         who = resource.author_list[0].split(",")[0]
     else:
-        organisations = list(resource.organisations.all())
+        organisations = _organisations(resource)
         who = organisations[0].short_name if organisations else ""
     words = [
         _ascii_word(word)
@@ -112,7 +126,7 @@ def bibtex_entry(resource, *, base_url: str = "", key: str = "") -> str:
     if link:
         fields.append(("url", link))
     fields.append(("language", resource.language))
-    keywords = sorted(tag.name for tag in resource.tags.all())
+    keywords = tag_names(resource)
     if keywords:
         fields.append(("keywords", bibtex_escape(", ".join(keywords))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -161,7 +175,7 @@ def ris_record(resource, *, base_url: str = "") -> dict:
         record["number"] = resource.series_number
     if resource.summary:
         record["abstract"] = " ".join(resource.summary.split())
-    keywords = sorted(tag.name for tag in resource.tags.all())
+    keywords = tag_names(resource)
     if keywords:
         record["keywords"] = keywords
     record["language"] = resource.language
@@ -216,7 +230,7 @@ def csl_item(resource, *, base_url: str = "", key: str = "") -> dict:
         item["collection-number"] = resource.series_number
     if resource.summary:
         item["abstract"] = " ".join(resource.summary.split())
-    keywords = sorted(tag.name for tag in resource.tags.all())
+    keywords = tag_names(resource)
     if keywords:
         item["keyword"] = "; ".join(keywords)
     item["language"] = resource.language

@@ -231,19 +231,9 @@ def _search_query(text: str) -> SearchQuery:
 
 
 def _text_match(text: str) -> Q:
-    organisations = ResourcePage.organisations.through.objects.filter(
-        Q(organisation__name__icontains=text) | Q(organisation__acronym__iexact=text)
-    ).values("resourcepage_id")
-    tagged = ResourceTag.objects.filter(tag__name__iexact=text).values(
-        "content_object_id"
-    )
-    return (
-        Q(search_vector=_search_query(text))
-        | Q(title__icontains=text)
-        | Q(pk__in=organisations)
-        | Q(pk__in=tagged)
-        | Q(doi__iexact=text)
-    )
+    from .library_words import text_match
+
+    return text_match(text)
 
 
 def _apply_text_and_years(resources: QuerySet, query: LibraryQuery) -> QuerySet:
@@ -358,6 +348,73 @@ def resource_search(*, user, query: LibraryQuery) -> QuerySet[ResourcePage]:
     """The library's results for ``query``, sorted, with what listings show."""
     resources = _apply_filters(resource_queryset_visible(user=user), query)
     return _with_listing_relations(_ordered(resources, query))
+
+
+# What a citation export reads of a resource (knowledge.citations).
+CITATION_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "content_type_id",
+    "format",
+    "authors",
+    "publication_year",
+    "publication_date",
+    "series",
+    "series_number",
+    "introduction",
+    "language",
+    "doi",
+    "external_url",
+)
+
+
+def resource_list_for_citation(
+    *, user, query: LibraryQuery, limit: int
+) -> list[ResourcePage]:
+    """The first ``limit`` results of ``query`` for a citation export: their ids
+    in the library's order, then only the fields a citation needs, with their
+    publishers and tag names read in two statements and attached as plain lists
+    (a thousand resources cost a few queries and no per-row relation managers).
+    """
+    from .models import Organisation
+
+    ids = list(
+        resource_search(user=user, query=query)
+        .prefetch_related(None)
+        .values_list("pk", flat=True)[:limit]
+    )
+    rows = ResourcePage.objects.filter(pk__in=ids).only(*CITATION_FIELDS).in_bulk()
+    links = list(
+        ResourcePage.organisations.through.objects.filter(
+            resourcepage_id__in=ids
+        ).values_list("resourcepage_id", "organisation_id")
+    )
+    organisations = Organisation.objects.in_bulk({org for _pk, org in links})
+    publishers: dict[int, list] = {pk: [] for pk in ids}
+    for resource_id, organisation_id in links:
+        publishers[resource_id].append(organisations[organisation_id])
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for resource_id, name in ResourceTag.objects.filter(
+        content_object_id__in=ids
+    ).values_list("content_object_id", "tag__name"):
+        tags[resource_id].append(name)
+    resources = []
+    for pk in ids:
+        resource = rows.get(pk)
+        if resource is None:
+            continue
+        # As the relation orders them (Organisation.Meta.ordering).
+        resource.citation_organisations = sorted(
+            publishers[pk], key=lambda organisation: organisation.name
+        )
+        resource.citation_tags = tags[pk]
+        resources.append(resource)
+    return resources
 
 
 FACET_COUNTS_CACHE_SECONDS = 60
@@ -506,15 +563,39 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
     return {"total": total, "facets": facets}
 
 
+def _visibility_scope_key(user, kind: str) -> str:
+    """A cache key for ``kind`` as seen by ``user``'s visibility scope (staff,
+    public, or the reader's set of groups), dropped with the library counts
+    (``library_counts_purge``)."""
+    from django.core.cache import cache
+
+    if _is_staff(user):
+        scope = "all"
+    else:
+        scope = ",".join(str(pk) for pk in sorted(group_ids_for_user(user=user)))
+    generation = cache.get(_GENERATION_KEY, 0)
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:32]
+    return f"knowledge:{kind}:{generation}:{digest}"
+
+
 def tag_list_with_counts(*, user) -> list[dict]:
-    """Tags of the resources the user may see, with how many each has."""
-    visible = resource_queryset_visible(user=user).values("pk")
-    return list(
-        ResourceTag.objects.filter(content_object_id__in=visible)
-        .values("tag__slug", "tag__name")
-        .annotate(count=Count("content_object_id", distinct=True))
-        .order_by("tag__name")
-    )
+    """Tags of the resources the user may see, with how many each has: one
+    count over every visible resource's tags, so kept as long as the library
+    counts (purged when a resource changes)."""
+    from django.core.cache import cache
+
+    key = _visibility_scope_key(user, "tag-counts")
+    tags = cache.get(key)
+    if tags is None:
+        visible = resource_queryset_visible(user=user).values("pk")
+        tags = list(
+            ResourceTag.objects.filter(content_object_id__in=visible)
+            .values("tag__slug", "tag__name")
+            .annotate(count=Count("content_object_id", distinct=True))
+            .order_by("tag__name")
+        )
+        cache.set(key, tags, FACET_COUNTS_CACHE_SECONDS)
+    return tags
 
 
 def tag_get_visible(*, user, slug: str):

@@ -29,9 +29,9 @@ from .presentation import person_name
 from .selectors import (
     LibraryQuery,
     resource_get_visible,
+    resource_list_for_citation,
     resource_list_pending_for_user,
     resource_list_submitted_by,
-    resource_search,
     tag_get_visible,
     tag_list_with_counts,
 )
@@ -321,5 +321,7 @@ def library_cite(request, fmt):
     from .forms import LibraryFilterForm
 
     query: LibraryQuery = LibraryFilterForm(request.GET).to_query()
-    resources = list(resource_search(user=request.user, query=query)[:CITE_LIST_LIMIT])
+    resources = resource_list_for_citation(
+        user=request.user, query=query, limit=CITE_LIST_LIMIT
+    )
     return _citation_response(resources, fmt, "knowledge-library", request)

@@ -99,6 +99,7 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("event feed", "/feeds/events/"),
         ("profile", f"/people/{world['member'].pk}/"),
         ("health", "/healthz"),
+        ("readiness", "/readyz"),
     ]
 
 

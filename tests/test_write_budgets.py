@@ -21,6 +21,7 @@ from working_groups.models import EventRegistration, Membership
 pytestmark = pytest.mark.django_db
 
 REPLY_BUDGET = 30  # the target for the request of a reply
+THREAD_BUDGET = 30  # and for starting a thread
 
 
 @pytest.fixture
@@ -46,6 +47,7 @@ def _posting(client, capture, path: str, data: dict) -> tuple[int, object]:
         with capture(execute=False) as callbacks:
             response = client.post(path, data)
         response.queries = len(queries)
+        response.sql = [query["sql"] for query in queries.captured_queries]
         for callback in callbacks:
             callback()
     return len(queries), response
@@ -109,7 +111,7 @@ def test_a_reply_updates_the_counters(
 def test_a_new_thread_costs_the_same_for_3_or_30_forum_followers(
     client, group, mailoutbox, django_capture_on_commit_callbacks
 ):
-    counts = {}
+    counts, requests = {}, {}
     author = _members(group, 1)[0]
     client.force_login(author)
     for followers in (3, 30):
@@ -127,8 +129,11 @@ def test_a_new_thread_costs_the_same_for_3_or_30_forum_followers(
         assert Thread.objects.filter(forum=forum, title="Census dates").exists()
         assert len(mailoutbox) == followers
         counts[followers] = count
+        requests[followers] = response.queries
 
     assert counts[30] == counts[3]
+    assert requests[30] == requests[3]
+    assert requests[30] <= THREAD_BUDGET, "\n".join(response.sql)
 
 
 def test_an_rsvp_costs_the_same_for_3_or_30_people_going(

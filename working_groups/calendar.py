@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) output for events, with VTIMEZONE, SEQUENCE and STATUS."""
 
+import hashlib
 from datetime import timedelta
 
 from django.http import HttpResponse
@@ -78,11 +79,74 @@ def calendar_build(*, events, name: str, request=None) -> bytes:
     return calendar.to_ical()
 
 
+CALENDAR_CACHE_SECONDS = 900
+
+
+# What an event's entry is made of (see event_component).
+SHOWN_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "url_path",
+    "start",
+    "end",
+    "time_zone",
+    "sequence",
+    "cancelled",
+    "cancellation_note",
+    "event_type",
+    "venue",
+    "address",
+    "online_url",
+    "introduction",
+    "description",
+    "first_published_at",
+    "last_published_at",
+)
+
+
+def _shown_values(events) -> list:
+    """The shown fields of every event: one query of plain values for a query
+    set (no pages built), read off the pages for a list."""
+    if hasattr(events, "values_list"):
+        return list(events.values_list(*SHOWN_FIELDS))
+    return [[getattr(event, name) for name in SHOWN_FIELDS] for event in events]
+
+
+def _calendar_cache_key(values: list, name: str) -> str:
+    """Derived from everything the file shows: every field of every event that
+    goes into it, the calendar's name, the language and the site's address. Any
+    change makes a new key, so nothing needs purging (hashing the fields costs
+    microseconds; rendering them costs a millisecond per event)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    digest = hashlib.sha256()
+    for part in (name, get_language() or "", settings.SITE_URL):
+        digest.update(f"{part}\x1f".encode())
+    for row in values:
+        digest.update(repr(list(row)).encode())
+    return f"calendar:{digest.hexdigest()}"
+
+
+def calendar_build_cached(*, events, name: str, request=None) -> bytes:
+    """``calendar_build``, kept for a while: rendering (line folding above all)
+    costs about a millisecond per event, and feeds are polled often."""
+    from django.core.cache import cache
+
+    key = _calendar_cache_key(_shown_values(events), name)
+    body = cache.get(key)
+    if body is None:
+        body = calendar_build(events=list(events), name=name, request=request)
+        cache.set(key, body, CALENDAR_CACHE_SECONDS)
+    return body
+
+
 def calendar_response(
     *, events, name: str, request, filename: str, private: bool = False
 ) -> HttpResponse:
     response = HttpResponse(
-        calendar_build(events=events, name=name, request=request),
+        calendar_build_cached(events=events, name=name, request=request),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="{slugify(filename)}.ics"'

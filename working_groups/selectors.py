@@ -284,11 +284,19 @@ def event_list_public(
 
 
 def event_list_for_calendar(
-    *, user, group: WorkingGroupPage, limit: int = 200
-) -> list[EventPage]:
-    """A group's calendar: what this user may see of it, newest first."""
-    events = _events_for(user).filter(group=group).order_by("-start", "pk")
-    return list(events.prefetch_related("tagged_items__tag")[:limit])
+    *, user, group: WorkingGroupPage | None = None, limit: int = 200
+) -> QuerySet[EventPage]:
+    """A calendar file's events, newest first: what ``user`` may see of the
+    group's (``user=None``: the public events of the site, whoever asks). A
+    query set, not a list: the calendar reads its fields first and builds
+    pages only when the file must be rendered again (working_groups.calendar).
+    """
+    events = (
+        EventPage.objects.live().public().filter(event_visibility_q(user=user))
+    ).order_by("-start", "pk")
+    if group is not None:
+        events = events.filter(group=group)
+    return events[:limit]
 
 
 def event_tag_list(*, user) -> QuerySet[Tag]:

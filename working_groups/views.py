@@ -419,7 +419,7 @@ def event_ics(request, slug):
 def events_calendar(request):
     """The site-wide calendar: public events only, whoever asks."""
     return calendar_response(
-        events=selectors.event_list_public(),
+        events=selectors.event_list_for_calendar(user=None),
         name=_("EMIS Community of Practice events"),
         request=request,
         filename="emis-events",

@@ -63,23 +63,26 @@ def test_500_page_renders_in_site_design(rf, home_page):
     assert "Something went wrong" in response.content.decode()
 
 
-def test_healthz_reports_database_and_search(client):
-    response = client.get("/healthz")
+def test_healthz_is_cheap_liveness_that_tells_the_public_nothing(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
 
     assert response.status_code == 200
-    body = json.loads(response.content)
-    assert body["database"]["status"] == "ok"
-    assert "status" in body["search"]
+    assert json.loads(response.content) == {"status": "ok"}
 
 
-def test_healthz_is_503_when_database_is_down(client):
+def test_with_the_database_down_liveness_answers_and_readiness_does_not(client):
     with mock.patch(
         "portal.views.connection.cursor", side_effect=OperationalError("down")
     ):
-        response = client.get("/healthz")
+        live = client.get("/healthz")
+        ready = client.get("/readyz")
 
-    assert response.status_code == 503
-    assert json.loads(response.content)["database"]["status"] == "error"
+    assert live.status_code == 200
+    assert ready.status_code == 503
+    assert json.loads(ready.content) == {"status": "not ready"}
 
 
 class TestSignUp:

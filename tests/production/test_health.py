@@ -57,3 +57,33 @@ def test_a_queue_deeper_than_the_limit_is_not_ready(client, settings):
 
     assert response.status_code == 503
     assert response.json() == {"status": "not ready"}
+
+
+@pytest.mark.django_db
+def test_public_health_answers_show_no_counts_or_addresses(client, settings):
+    """An engine with credentials in its address, mail waiting in the outbox and
+    tasks in the queue: the public still reads only ok / ready."""
+    from search.backends import reset_backends
+
+    settings.PORTAL_SEARCH_BACKENDS = {
+        **settings.PORTAL_SEARCH_BACKENDS,
+        "opensearch": {
+            "BACKEND": "search.backends.elasticsearch.OpenSearchSearchBackend",
+            "URL": "http://ops:hunter2@10.11.12.13:9200",
+            "TIMEOUT": 0.2,
+        },
+    }
+    settings.SEARCH_ENGINE = "opensearch"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    reset_backends()
+    outbox_send.enqueue()
+
+    bodies = [client.get(path).content.decode() for path in ("/healthz", "/livez")]
+    ready = client.get("/readyz")
+
+    assert bodies == ['{"status": "ok"}', '{"status": "ok"}']
+    assert ready.json() == {"status": "ready"}
+    assert "10.11.12.13" not in ready.content.decode()
+    reset_backends()

@@ -131,16 +131,18 @@ def test_a_failed_engine_is_skipped_for_a_while(
     assert engine_calls == []  # the paused engine was not asked again
 
 
-def test_healthz_reports_the_engine_unavailable_and_the_fallback(
-    client, engine_down, engine_name
+def test_readiness_reports_the_engine_unavailable_and_the_fallback(
+    client, engine_down, engine_name, settings
 ):
-    data = client.get("/healthz").json()
+    settings.READINESS_TOKEN = "ops-token"
+    data = client.get("/readyz", headers={"X-Readiness-Token": "ops-token"}).json()
+    search = data["checks"]["search"]
 
-    assert data["status"] == "ok"  # the portal is up; search is degraded
-    assert data["search"]["engine"] == engine_name
-    assert data["search"]["status"] == "unavailable"
-    assert data["search"]["serving"] == "database"
-    assert data["search"]["fallback"]["documents"] == 2
+    assert data["status"] == "ready"  # the portal is up; search is degraded
+    assert search["engine"] == engine_name
+    assert search["status"] == "unavailable"
+    assert search["serving"] == "database"
+    assert search["fallback"]["documents"] == 2
 
 
 def test_engine_recovers_when_it_answers_again(

@@ -116,12 +116,14 @@ def test_a_rejected_query_is_answered_by_the_database_and_pauses_nothing(
 
 
 def test_before_the_first_reindex_the_database_answers_and_health_says_so(
-    site_engine, client
+    site_engine, client, settings
 ):
     database_backend().bulk([make_document(title="Census handbook")])
+    settings.READINESS_TOKEN = "ops-token"
 
     outcome = selectors.search_run(query=SearchQuery(text="census"))
-    health = client.get("/healthz").json()["search"]
+    readiness = client.get("/readyz", headers={"X-Readiness-Token": "ops-token"})
+    health = readiness.json()["checks"]["search"]
     rows = {row["backend"]: row for row in search_status()}
 
     assert titles(outcome.results) == ["Census handbook"]

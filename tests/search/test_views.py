@@ -253,9 +253,12 @@ def test_staff_see_private_items_with_a_badge(client, corpus):
     assert "Members only" in text
 
 
-def test_healthz_reports_the_search_engine(client, corpus):
-    data = client.get("/healthz").json()
+def test_readiness_details_report_the_search_engine(client, corpus, settings):
+    settings.READINESS_TOKEN = "ops-token"
+    public = client.get("/readyz").json()
+    data = client.get("/readyz", headers={"X-Readiness-Token": "ops-token"}).json()
 
-    assert data["search"]["engine"] == "database"
-    assert data["search"]["status"] == "ok"
-    assert data["search"]["documents"] == 3
+    assert public == {"status": "ready"}  # no counts for the public
+    assert data["checks"]["search"]["engine"] == "database"
+    assert data["checks"]["search"]["status"] == "ok"
+    assert data["checks"]["search"]["documents"] == 3
