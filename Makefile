@@ -86,6 +86,7 @@ test: test-setup lint engines
 bench: $(VENV)/.installed-test
 	@mkdir -p var
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python bench/relevance.py $(RELEVANCE_ARGS)
 
 # The portal at a mature community's size (seeded once into portal_pages_bench).
 bench-pages: $(VENV)/.installed-test

@@ -3,7 +3,9 @@
 Mirrors forums.permissions: a thread (with its first post) is searchable unless
 it is hidden or deleted; it is public when its forum is (the Community forum, or
 a public-read forum of a live public group), otherwise for the group's members
-and staff. Replies are their own documents; hidden and deleted ones never are.
+and staff. Replies are their own documents (hidden and deleted ones never are), of kind
+"discussion" with their thread's collapse key: search shows a discussion once,
+with its best-matching reply.
 """
 
 from django.conf import settings
@@ -130,6 +132,7 @@ class ThreadProvider(SearchDocumentProvider):
             kind=Kind.THREAD,
             title=thread.title,
             url=thread.get_absolute_url(),
+            forum=thread.forum.slug,
             summary=body[:300],
             body=body,
             tags=[thread.category.name.lower()] if thread.category_id else [],
@@ -222,7 +225,9 @@ class PostProvider(SearchDocumentProvider):
         return SearchDocument(
             source=self.label,
             object_id=post.pk,
-            kind=Kind.POST,
+            kind=Kind.THREAD,
+            collapse_key=document_key(THREAD_SOURCE, thread.pk),
+            forum=thread.forum.slug,
             title=thread.title,
             url=post.get_absolute_url(),
             summary=body[:300],

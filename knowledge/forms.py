@@ -46,6 +46,18 @@ class SlugListField(FacetChoiceField):
         return bool(value) and len(value) <= 100
 
 
+class CountryFacetField(FacetChoiceField):
+    """ISO 3166-1 codes, any case (links from the country pages and search)."""
+
+    def to_python(self, value):
+        return [str(item).strip().upper() for item in super().to_python(value)]
+
+    def valid_value(self, value):
+        from django_countries import countries
+
+        return value in countries
+
+
 class LibraryFilterForm(forms.Form):
     """The query string of /knowledge/: every filter can be bookmarked and shared.
     Filters with bad values are ignored (and reported), the others still apply."""
@@ -62,6 +74,7 @@ class LibraryFilterForm(forms.Form):
         label=_("Language"), choices=LANGUAGE_CHOICES, required=False
     )
     region = FacetChoiceField(label=_("Region"), choices=Region.choices, required=False)
+    country = CountryFacetField(label=_("Country"), required=False)
     year_from = forms.IntegerField(
         label=_("From year"), required=False, min_value=1900, max_value=2100
     )
@@ -116,6 +129,7 @@ class LibraryFilterForm(forms.Form):
             tag=data.get("tag") or [],
             language=data.get("language") or [],
             region=data.get("region") or [],
+            country=data.get("country") or [],
             year_from=data.get("year_from"),
             year_to=data.get("year_to") if "year_to" not in self.errors else None,
             sort=sort if sort in SORTS else "newest",

@@ -21,6 +21,7 @@ FACET_LABELS = {
     "tag": _("Tag"),
     "language": _("Language"),
     "region": _("Region"),
+    "country": _("Country"),
 }
 
 
@@ -80,6 +81,7 @@ def library_facets(
         ("level", Level.choices, counts["level"]),
         ("group", [(slug, title) for slug, title, _pk in groups], group_counts),
         ("region", Region.choices, counts["region"]),
+        _country_facet(counts["country"], query.country),
         ("language", language_choices, counts["language"]),
         (
             "tag",
@@ -98,11 +100,25 @@ def library_facets(
         for name, choices, facet_counts in facets
         if name not in fixed
     ]
-    for facet in result:  # each region has a page of its own (places app)
+    for facet in result:  # each region and country has a page (places app)
         if facet["name"] == "region":
             for option in facet["options"]:
                 option["url"] = f"/regions/{option['value']}/"
+        if facet["name"] == "country":
+            for option in facet["options"]:
+                option["url"] = f"/countries/{option['value'].lower()}/"
     return result
+
+
+def _country_facet(counts: dict, selected: list) -> tuple:
+    """Countries with resources (and the chosen ones), most resources first."""
+    from django_countries import countries
+
+    choices = sorted(
+        ((code, str(countries.name(code)) or code) for code in {*counts, *selected}),
+        key=lambda item: (-counts.get(item[0], 0), item[1]),
+    )
+    return ("country", choices, counts)
 
 
 def _active_filters(request, query: LibraryQuery, facets, fixed) -> list[dict]:

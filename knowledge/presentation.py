@@ -280,4 +280,15 @@ def resource_page_context(request, resource) -> dict:
         "can_moderate": can_moderate_resource(user, resource),
         "can_feature": can_feature_resource(user, resource),
         "translations": resource_translations_for(user=user, resource=resource),
+        "related": _related(user, resource),
     }
+
+
+def _related(user, resource) -> list:
+    """Related resources and discussions, found by the search backend."""
+    from search.documents import document_key
+    from search.selectors import related_content
+
+    return related_content(
+        user=user, key=document_key("knowledge.resource", resource.pk)
+    )

@@ -1,6 +1,7 @@
 """Reads of the knowledge library, always scoped to what the user may see."""
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -193,7 +194,16 @@ def resource_list_submitted_by(*, user) -> QuerySet:
 # -- The library: filters, sorting and facets ---------------------------------
 
 SORTS = ("newest", "title", "relevance", "added")
-FACETS = ("knowledge_type", "format", "level", "group", "tag", "language", "region")
+FACETS = (
+    "knowledge_type",
+    "format",
+    "level",
+    "group",
+    "tag",
+    "language",
+    "region",
+    "country",
+)
 
 
 @dataclass
@@ -208,6 +218,7 @@ class LibraryQuery:
     tag: list[str] = field(default_factory=list)
     language: list[str] = field(default_factory=list)
     region: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)  # ISO codes (places pages)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "newest"
@@ -270,7 +281,25 @@ def _facet_conditions(query: LibraryQuery) -> dict[str, Q]:
             "content_object_id"
         )
         conditions["tag"] = Q(pk__in=tagged)
+    conditions.update(_country_condition(query))
     return conditions
+
+
+def _country_condition(query: LibraryQuery) -> dict[str, Q]:
+    """Resources about any of the chosen countries (a comma-separated column)."""
+    if not query.country:
+        return {}
+    codes = "|".join(re.escape(code) for code in query.country)
+    return {"country": Q(countries__regex=rf"(^|,)({codes})(,|$)")}
+
+
+def _country_count_part(others: str) -> str:
+    """Resources per country (one row per country of each resource)."""
+    return (
+        f"SELECT 'country', code, NULL, count(*) FILTER (WHERE {others}) FROM base "
+        "CROSS JOIN LATERAL unnest(string_to_array(f_countries, ',')) AS code "
+        "WHERE f_countries <> '' GROUP BY 2"
+    )
 
 
 def _apply_filters(resources: QuerySet, query: LibraryQuery, *, skip: str = ""):
@@ -485,6 +514,7 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
         "f_language": F("language"),
         "f_regions": F("regions"),
         "f_owner": F("owning_group_id"),
+        "f_countries": F("countries"),
     }
     flags = {
         f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
@@ -539,6 +569,7 @@ def _resource_counts_one_pass(*, user, query: LibraryQuery) -> dict:
         f"JOIN {tagged} item ON item.content_object_id = f_id GROUP BY 1) counted "
         f"JOIN {tag_table} tag ON tag.id = counted.tag_id"
     )
+    parts.append(_country_count_part(others("country")))
     statement = f"WITH base AS MATERIALIZED ({base_sql}) " + " UNION ALL ".join(
         f"({part})" for part in parts
     )

@@ -148,6 +148,10 @@ class SearchDocument:
     year: int | None = None
     regions: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2
+    # One hit per collapse key: a reply carries its thread's key, so a
+    # discussion is shown once however many of its replies match.
+    collapse_key: str = ""
+    forum: str = ""  # a discussion's forum (slug), for search within a forum
 
     def __post_init__(self):
         self.title = plain_text(self.title)[:TITLE_MAX_CHARS]
@@ -161,6 +165,7 @@ class SearchDocument:
         self.countries = sorted({str(code).upper() for code in self.countries if code})
         if self.year is None and self.date is not None:
             self.year = self.date.year
+        self.collapse_key = self.collapse_key or self.key
 
     @property
     def key(self) -> str:
@@ -198,11 +203,19 @@ class SearchDocument:
             "working_groups": self.working_groups,
             "regions": self.regions,
             "countries": self.countries,
+            "collapse_key": self.collapse_key,
+            "forum": self.forum or None,
         }
         analysed = ENGINE_LANGUAGES.get(language)
         if analysed:
             for name in ("title", "summary", "body"):
                 source[f"{name}_{language}"] = source[name]
+        if self.collapse_key != self.key:
+            # A reply shows its thread's title but is found only by its own
+            # words: the thread's document holds the title (as in the database).
+            source["display_title"] = self.title
+            source["title"] = ""
+            source.pop(f"title_{language}", None)
         return source
 
 
@@ -342,12 +355,22 @@ def engine_index(name: str):
     )
     mapping = Mapping()
     mapping.meta("dynamic", "strict")
-    for field_name in ("key", "source", "kind", "language", "regions", "countries"):
+    for field_name in (
+        "key",
+        "source",
+        "kind",
+        "language",
+        "regions",
+        "countries",
+        "collapse_key",
+        "forum",
+    ):
         mapping.field(field_name, Keyword())
     for field_name in ("knowledge_type", "format", "level"):
         mapping.field(field_name, Keyword())
     mapping.field("object_id", Long())
     mapping.field("url", Keyword(index=False))
+    mapping.field("display_title", Keyword(index=False, doc_values=False))
     mapping.field("date", Date())
     mapping.field("year", Integer())
     mapping.field("is_public", Boolean())

@@ -163,6 +163,8 @@ FACETS: tuple[Facet, ...] = (
         multi_valued=True,
         page=lambda code: f"/countries/{code.lower()}/",
     ),
+    # Labels of forums come from the view (only forums the user may see).
+    Facet("forum", _("Forum"), "forum"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
@@ -364,10 +366,32 @@ class SearchHit:
     score: float = 0.0
     title_highlight: str = ""  # with MARK_START/MARK_END markers
     snippet: str = ""  # with markers
+    # One hit per discussion: other matching documents of the same collapse
+    # key (replies), and the page of the group (the thread) when this hit, its
+    # best match, is one of them.
+    collapse_key: str = ""
+    matching_replies: int = 0
+    group_url: str = ""
+
+    def __post_init__(self):
+        from .snippets import clean_snippet
+
+        self.collapse_key = self.collapse_key or self.key
+        self.snippet = clean_snippet(self.snippet, self.title)
 
     @property
     def kind_label(self) -> str:
         return Kind.label(self.kind)
+
+    @property
+    def is_reply(self) -> bool:
+        """The best match of a discussion is one of its replies."""
+        return self.collapse_key != self.key
+
+    @property
+    def link(self) -> str:
+        """Where the title leads: the discussion, for a discussion's hit."""
+        return self.group_url or self.url
 
     @property
     def title_html(self) -> SafeString:
@@ -375,9 +399,11 @@ class SearchHit:
 
     @property
     def snippet_html(self) -> SafeString:
+        from .snippets import strip_markdown
+
         if self.snippet:
             return highlight_html(self.snippet)
-        summary = self.summary
+        summary = strip_markdown(self.summary)
         if len(summary) > 300:
             summary = summary[:300].rsplit(" ", 1)[0] + " …"
         return highlight_html(summary)
@@ -395,7 +421,9 @@ class SearchHit:
             "kind_label": self.kind_label,
             "title": self.title,
             "title_html": str(self.title_html),
-            "url": self.url,
+            "url": self.link,
+            "best_reply_url": self.url if self.is_reply else None,
+            "matching_replies": self.matching_replies,
             "snippet_html": str(self.snippet_html),
             "date": self.date.isoformat() if self.date else None,
             "tags": self.tags,

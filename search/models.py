@@ -38,6 +38,10 @@ class IndexedDocument(models.Model):
     working_groups = ArrayField(models.IntegerField(), default=list, blank=True)
     regions = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    # Documents sharing a collapse key are one hit (a thread and its replies);
+    # a document alone in its group has its own key.
+    collapse_key = models.CharField(max_length=120, blank=True, default="")
+    forum = models.CharField(max_length=100, blank=True, default="")  # its slug
     is_public = models.BooleanField(default=True)
     group_ids = ArrayField(models.IntegerField(), default=list, blank=True)
     # Bigrams of Chinese/Japanese/Korean text: PostgreSQL cannot segment them.
@@ -81,6 +85,7 @@ class IndexedDocument(models.Model):
             GinIndex(fields=["working_groups"], name="search_doc_groups_gin"),
             GinIndex(fields=["regions"], name="search_doc_regions_gin"),
             GinIndex(fields=["countries"], name="search_doc_countries_gin"),
+            models.Index(fields=["forum"], name="search_doc_forum"),
         ]
 
     def __str__(self):
@@ -114,6 +119,8 @@ class IndexedDocument(models.Model):
             year=self.year,
             regions=list(self.regions),
             countries=list(self.countries),
+            collapse_key=self.collapse_key,
+            forum=self.forum,
         )
 
 

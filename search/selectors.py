@@ -79,6 +79,24 @@ def search_run(*, query: SearchQuery, user=None, scope: SearchScope | None = Non
     return SearchOutcome(results, degraded=True, notice=str(DEGRADED_NOTICE))
 
 
+def related_content(*, user, key: str, limit: int = 5) -> list:
+    """Resources and discussions like the document ``key`` that ``user`` may
+    see, from the engine when it answers, else from the database. Empty when
+    search itself is unavailable: a page never fails for its related items."""
+    scope = search_scope_for_user(user)
+    backend = get_search_backend()
+    if not backend.is_database and not engine_is_paused(backend.name):
+        try:
+            return backend.related(key, scope, limit=limit)
+        except SearchEngineUnavailable as error:
+            engine_failed(backend.name, error)
+    try:
+        return database_backend().related(key, scope, limit=limit)
+    except SearchEngineUnavailable:
+        logger.warning("related content unavailable for %s", key)
+        return []
+
+
 def search_suggestions(*, text: str, user=None, limit: int = 8) -> list[Suggestion]:
     scope = search_scope_for_user(user)
     backend = get_search_backend()
@@ -114,6 +132,24 @@ def label_group_facet(results: SearchResults, *, user) -> None:
     facet.buckets = [b for b in facet.buckets if b.value in labels or b.selected]
     for bucket in facet.buckets:
         bucket.label = labels.get(bucket.value, bucket.value)
+    label_forum_facet(results)
+
+
+def label_forum_facet(results: SearchResults) -> None:
+    """Name the forum buckets (values come only from documents the reader may
+    see, so their names are theirs to read)."""
+    facet = results.facets.get("forum")
+    if facet is None or not facet.buckets:
+        return
+    from forums.models import Forum
+
+    names = dict(
+        Forum.objects.filter(slug__in=[b.value for b in facet.buckets]).values_list(
+            "slug", "name"
+        )
+    )
+    for bucket in facet.buckets:
+        bucket.label = names.get(bucket.value, bucket.value)
 
 
 def popular_tags(*, user, limit: int = 12) -> list[tuple[str, int]]:

@@ -90,6 +90,11 @@ class SearchBackend:
         """Titles and tags completing ``text``, only from documents in scope."""
         raise NotImplementedError
 
+    def related(self, key: str, scope: SearchScope, *, limit: int = 5) -> list:
+        """Search hits like the document ``key`` (one per discussion, never the
+        document itself), only from documents in scope."""
+        raise NotImplementedError
+
     def count(self) -> int:
         raise NotImplementedError
 

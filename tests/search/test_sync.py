@@ -59,6 +59,10 @@ def found(text, scope=PUBLIC_SCOPE, backend=None):
     return [hit.title for hit in backend.search(SearchQuery(text=text), scope).hits]
 
 
+def search_hits(text, scope=PUBLIC_SCOPE):
+    return get_search_backend().search(SearchQuery(text=text), scope).hits
+
+
 def kinds_found(text, scope=PUBLIC_SCOPE):
     results = get_search_backend().search(SearchQuery(text=text), scope)
     return sorted(hit.kind for hit in results.hits)
@@ -196,8 +200,14 @@ def test_forum_threads_and_replies_follow_moderation(committed):
     moderator = StaffFactory()
 
     assert kinds_found("ocr") == ["thread"]  # the first post is the thread's
-    assert kinds_found("mobile phones") == ["post"]  # the reply
-    assert kinds_found("paper forms") == ["post", "thread"]  # replies carry the title
+    # The reply is found in its discussion's hit, which links to the thread.
+    assert kinds_found("mobile phones") == ["thread"]
+    assert [h.url for h in search_hits("mobile phones")] == [
+        thread.posts.get(position=2).get_absolute_url()
+    ]
+    assert [h.link for h in search_hits("mobile phones")] == [thread.get_absolute_url()]
+    # Replies show the thread's title but do not repeat its hit.
+    assert kinds_found("paper forms") == ["thread"]
 
     reply = thread.posts.get(position=2)
     committed(forum_services.post_hide, moderator=moderator, post=reply)

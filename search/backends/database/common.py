@@ -47,6 +47,8 @@ WRITE_COLUMNS = [
     ("working_groups", "::int[]"),
     ("regions", "::varchar[]"),
     ("countries", "::varchar[]"),
+    ("collapse_key", ""),
+    ("forum", ""),
     ("is_public", ""),
     ("group_ids", "::int[]"),
     ("cjk_title", ""),
@@ -88,6 +90,7 @@ FACET_COLUMNS = {
     "tag": ("tags", "varchar[]"),
     "region": ("regions", "varchar[]"),
     "country": ("countries", "varchar[]"),
+    "forum": ("forum", "varchar"),
 }
 
 
@@ -115,6 +118,8 @@ def document_row(document: SearchDocument, now) -> tuple:
         document.working_groups,
         document.regions,
         document.countries,
+        document.collapse_key,
+        document.forum,
         document.is_public,
         document.group_ids if not document.is_public else [],
         cjk_title,

@@ -52,6 +52,9 @@ PLANS = {
 }
 
 
+RELATED_TERMS = 24  # words of a document that find its related documents
+
+
 def _plan_sql(current: dict, wanted: dict) -> str:
     return "; ".join(
         f"SET LOCAL {name} = {value}"
@@ -94,6 +97,38 @@ class DatabaseQueries:
 
     def search(self, query: SearchQuery, scope: SearchScope) -> SearchResults:
         return self._run(lambda cursor: self._search(cursor, query, scope))
+
+    def related(self, key: str, scope: SearchScope, *, limit: int = 5):
+        return self._run(lambda cursor: self._related(cursor, key, scope, limit))
+
+    def _related(self, cursor, key: str, scope: SearchScope, limit: int):
+        """Documents sharing the most words of this one's title, tags and
+        summary (its head vector's most frequent lexemes, OR-ed), ranked."""
+        cursor.execute(
+            "SELECT (SELECT string_agg(quote_literal(l.lexeme), ' | ') FROM ("
+            " SELECT lexeme FROM unnest(d.head_vector) WHERE length(lexeme) > 2"
+            " ORDER BY array_length(positions, 1) DESC NULLS LAST, lexeme"
+            " LIMIT %s) l) FROM search_document d WHERE d.key = %s",
+            [RELATED_TERMS, key],
+        )
+        row = cursor.fetchone()
+        if not row or not row[0]:
+            return []
+        similar = row[0]
+        where = _Sql()
+        where.add("search_vector @@ %s::tsquery", similar)
+        where.add("key <> %s AND collapse_key <> %s", key, key)
+        self._visibility(where, scope)
+        with self._plan(cursor, "bitmap"):
+            page = _grouped_page(
+                cursor,
+                where,
+                f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)",
+                [similar],
+                SearchQuery(per_page=limit),
+                count=False,
+            )
+        return self._hits(cursor, page, None, "", scope)
 
     def _parse(self, cursor, text: str) -> dict[str, str]:
         """tsquery text per configuration (empty when only stop words)."""
@@ -311,7 +346,8 @@ class DatabaseQueries:
             results.total = page[0][2] if page else (count if query.offset else 0)
         else:
             if count <= broad_limit:
-                results.total = count
+                with self._plan(cursor, "bitmap"):
+                    results.total = _bounded_group_count(cursor, where, broad_limit + 1)
             else:
                 results.total = max(estimates[1], count)
                 results.total_approximate = True
@@ -329,7 +365,7 @@ class DatabaseQueries:
             else:
                 with self._plan(cursor, strategy):
                     page = self._page_exact(cursor, where, query, None, count=False)
-        results.hits = self._hits(cursor, page, combined, text)
+        results.hits = self._hits(cursor, page, combined, text, scope)
 
         if base_count <= self.exact_limit:
             with self._plan(cursor, "bitmap"):
@@ -389,17 +425,22 @@ class DatabaseQueries:
     def _page_exact(cursor, where: _Sql, query, combined, *, count: bool = True):
         if combined:
             rank = f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
-            order = "rank DESC, date DESC NULLS LAST, id DESC"
             rank_params = [combined]
         else:
-            rank, order, rank_params = "0", "date DESC NULLS LAST, id DESC", []
-        total = "count(*) OVER ()" if count else "0"
-        cursor.execute(
-            f"SELECT id, {rank} AS rank, {total} FROM search_document "
-            f"WHERE {where.sql()} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*rank_params, *where.params, query.per_page, query.offset],
+            rank, rank_params = "0", []
+        window = None
+        if not count:
+            # Many matches in date order: group only the newest of them.
+            window = (query.offset + query.per_page) * 5 + 100
+        return _grouped_page(
+            cursor,
+            where,
+            rank,
+            rank_params,
+            query,
+            count=count,
+            window=window,
         )
-        return cursor.fetchall()
 
     def _page_candidates(
         self, cursor, where: _Sql, head: _Sql, query, combined, strategy
@@ -422,24 +463,32 @@ class DatabaseQueries:
                 [*head.params, combined, self.sample_size // 2],
             )
             ids.update(row[0] for row in cursor.fetchall())
-        cursor.execute(
-            f"SELECT id, ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
-            " AS rank, 0 FROM search_document WHERE id = ANY(%s)"
-            " ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
-            [combined, sorted(ids), query.per_page, query.offset],
+        candidates = _Sql()
+        candidates.add("id = ANY(%s)", sorted(ids))
+        page = _grouped_page(
+            cursor,
+            candidates,
+            f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)",
+            [combined],
+            query,
+            count=False,
         )
-        return cursor.fetchall(), window
+        return page, window
 
-    def _hits(self, cursor, page, combined, text) -> list[SearchHit]:
+    def _hits(self, cursor, page, combined, text, scope) -> list[SearchHit]:
         if not page:
             return []
         ids = [row[0] for row in page]
         scores = {row[0]: float(row[1]) for row in page}
+        replies = {row[0]: int(row[3]) for row in page}
         if combined:
+            # A summary that only begins the body (a discussion's opening
+            # lines) is not read twice: its sentences would show twice.
             highlight = (
                 "ts_headline(search_config::regconfig, title, %s::tsquery, %s), "
-                "ts_headline(search_config::regconfig, "
-                "left(summary || E'\\n' || body, %s), %s::tsquery, %s)"
+                "ts_headline(search_config::regconfig, left(CASE WHEN summary = '' "
+                "OR starts_with(body, left(rtrim(summary, ' …'), 200)) THEN body "
+                "ELSE summary || E'\\n' || body END, %s), %s::tsquery, %s)"
             )
             params = [
                 combined,
@@ -450,9 +499,16 @@ class DatabaseQueries:
             ]
         else:
             highlight, params = "NULL, NULL", []
+        group = _Sql()
+        self._visibility(group, scope)
+        group_visible = group.sql().replace("is_public", "g.is_public")
+        group_visible = group_visible.replace("group_ids", "g.group_ids")
         cursor.execute(
-            f"SELECT {HIT_COLUMNS}, {highlight} FROM search_document WHERE id = ANY(%s)",
-            [*params, ids],
+            f"SELECT {HIT_COLUMNS}, {highlight}, d.collapse_key, "
+            "(SELECT g.url FROM search_document g WHERE g.key = d.collapse_key "
+            f"AND g.key <> d.key AND {group_visible}) "
+            "FROM search_document d WHERE d.id = ANY(%s)",
+            [*params, *group.params, ids],
         )
         rows = {row[0]: row for row in cursor.fetchall()}
         hits = []
@@ -462,7 +518,7 @@ class DatabaseQueries:
                 continue
             (_, key, source, object_id, kind, title, url, summary, date, tags,
              language, is_public, knowledge_type, format_, level, groups,
-             title_highlight, snippet) = row  # fmt: skip
+             title_highlight, snippet, collapse_key, group_url) = row  # fmt: skip
             if text and has_cjk(text):
                 title_highlight = _cjk_highlight(title, text)
                 snippet = _cjk_highlight(summary, text)
@@ -488,6 +544,9 @@ class DatabaseQueries:
                     score=scores.get(pk, 0.0),
                     title_highlight=title_highlight or "",
                     snippet=snippet or "",
+                    collapse_key=collapse_key or key,
+                    matching_replies=replies.get(pk, 0),
+                    group_url=group_url or "",
                 )
             )
         return hits
@@ -508,13 +567,16 @@ class DatabaseQueries:
                 source = "m"
             # Facet columns are unique per facet name, so m.column is unambiguous.
             branches.append(
-                f"(SELECT %s AS facet, {value_sql} AS value, count(*) AS n "
+                f"(SELECT %s AS facet, {value_sql} AS value, "
+                "count(DISTINCT m.collapse_key) AS n "
                 f"FROM {source} WHERE {where.sql()} "
                 f"AND {value_sql} IS NOT NULL AND {value_sql} <> '' "
                 f"GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT {FACET_SIZE})"
             )
             params.extend([facet.name, *where.params])
-        columns = ", ".join(sorted({c for c, _ in FACET_COLUMNS.values()}))
+        columns = ", ".join(
+            sorted({"collapse_key", *(c for c, _ in FACET_COLUMNS.values())})
+        )
         sampling = " ORDER BY date DESC NULLS LAST LIMIT %s" if sample else ""
         cursor.execute(
             f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_document "
@@ -525,3 +587,43 @@ class DatabaseQueries:
         for facet, value, n in cursor.fetchall():
             counts.setdefault(facet, {})[value] = n
         return counts
+
+
+def _grouped_page(
+    cursor, where: _Sql, rank: str, rank_params, query, *, count, window=None
+):
+    """A page of hits, one per collapse key (a discussion and its replies): the
+    best-ranked match of each group, how many other matches it has, and (with
+    ``count``) how many groups match.
+
+    Rows: (id, rank, groups, other matches in the group)."""
+    total = "count(*) OVER ()" if count else "0"
+    newest = " ORDER BY date DESC NULLS LAST, id DESC LIMIT %s" if window else ""
+    cursor.execute(
+        f"SELECT id, rank, {total}, replies FROM ("
+        " SELECT DISTINCT ON (collapse_key) id, rank, date, replies FROM ("
+        "  SELECT id, collapse_key, date, rank, count(*) FILTER"
+        "   (WHERE key <> collapse_key) OVER (PARTITION BY collapse_key) AS replies"
+        f"  FROM (SELECT id, key, collapse_key, date, {rank} AS rank"
+        f"   FROM search_document WHERE {where.sql()}{newest}) matches"
+        " ) grouped ORDER BY collapse_key, rank DESC, date DESC NULLS LAST, id DESC"
+        ") best ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
+        [
+            *rank_params,
+            *where.params,
+            *([window] if window else []),
+            query.per_page,
+            query.offset,
+        ],
+    )
+    return cursor.fetchall()
+
+
+def _bounded_group_count(cursor, where: _Sql, limit: int) -> int:
+    """Groups (discussions count once) among the first ``limit`` matches."""
+    cursor.execute(
+        "SELECT count(DISTINCT collapse_key) FROM (SELECT collapse_key"
+        f" FROM search_document WHERE {where.sql()} LIMIT %s) bounded",
+        [*where.params, limit],
+    )
+    return cursor.fetchone()[0]

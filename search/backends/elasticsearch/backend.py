@@ -8,6 +8,7 @@ from .facets import EngineFacets
 from .highlighting import EngineHighlighting
 from .indices import EngineIndices
 from .querying import EngineQueries
+from .related import EngineRelated
 from .suggestions import EngineSuggestions
 from .transport import EngineTransport
 from .writes import EngineWrites
@@ -21,6 +22,7 @@ class ElasticsearchSearchBackend(
     EngineFacets,
     EngineHighlighting,
     EngineSuggestions,
+    EngineRelated,
     SearchBackend,
 ):
     """Elasticsearch 8 through the official client.

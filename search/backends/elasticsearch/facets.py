@@ -17,7 +17,14 @@ class EngineFacets:
                 "filter",
                 filter=Q("bool", filter=others or [Q("match_all")]),
             )
-            bucket.bucket("values", "terms", field=facet.field, size=FACET_SIZE)
+            # Counted in groups (a discussion once, however many replies).
+            bucket.bucket(
+                "values",
+                "terms",
+                field=facet.field,
+                size=FACET_SIZE,
+                order=[{"groups": "desc"}, {"_key": "asc"}],
+            ).metric("groups", "cardinality", field="collapse_key")
             selected = query.filters.get(facet.name)
             if selected:
                 # A selected value keeps its true count even when it is not
@@ -29,7 +36,7 @@ class EngineFacets:
                     field=facet.field,
                     include=values,
                     size=len(values),
-                )
+                ).metric("groups", "cardinality", field="collapse_key")
 
     @staticmethod
     def _facet_counts(response: dict) -> dict[str, dict[str, int]]:
@@ -38,7 +45,7 @@ class EngineFacets:
         for facet in FACETS:
             facet_aggs = aggregations.get(facet.name, {})
             counts[facet.name] = {
-                str(b["key"]): int(b["doc_count"])
+                str(b["key"]): int(b.get("groups", {}).get("value", b["doc_count"]))
                 for name in ("values", "selected")
                 for b in facet_aggs.get(name, {}).get("buckets", [])
                 if str(b["key"])

@@ -54,7 +54,22 @@ SOURCE_FIELDS = [
     "format",
     "level",
     "working_groups",
+    "collapse_key",
+    "display_title",
 ]
+# One hit per discussion: the best match of each collapse key, and the group's
+# top match by source (a thread's own document sorts before its replies') to
+# tell how many of the matches are replies.
+COLLAPSE = {
+    "field": "collapse_key",
+    "inner_hits": {
+        "name": "group",
+        "size": 1,
+        "sort": [{"source": {"order": "desc"}}],
+        "_source": ["key", "source"],
+    },
+}
+GROUP_COUNT_PRECISION = 40_000  # cardinality is exact below this
 _SQS_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
 
 
@@ -184,8 +199,20 @@ class EngineQueries:
             search = search.sort(DATE_SORT, "_score", TIE_BREAKER)
         else:
             search = search.sort("_score", DATE_SORT, TIE_BREAKER)
+        # Groups shown (discussions count once), with every filter applied.
+        search.aggs.bucket(
+            "shown", "filter", filter=Q("bool", filter=filters or [Q("match_all")])
+        ).metric(
+            "groups",
+            "cardinality",
+            field="collapse_key",
+            precision_threshold=GROUP_COUNT_PRECISION,
+        )
         search = search.source(SOURCE_FIELDS).extra(
-            from_=query.offset, size=query.per_page, track_total_hits=True
+            from_=query.offset,
+            size=query.per_page,
+            track_total_hits=True,
+            collapse=COLLAPSE,
         )
         return search.to_dict()
 
@@ -195,14 +222,16 @@ class EngineQueries:
         """One request answers the page, its facets and the spelling check;
         at most one more runs when a correction may find more."""
         response = self._search_raw(self._build(query, scope, query.text))
-        results = self._results(query, response)
+        results = self._results(query, response, scope)
         if query.text and results.total < CORRECTION_THRESHOLD:
             corrected = self._corrected(query.text, response)
             if corrected and corrected.lower() != query.text.lower():
                 if results.total == 0 and query.autocorrect:
                     # As the database backend: show what the correction finds.
                     retry = self._results(
-                        query, self._search_raw(self._build(query, scope, corrected))
+                        query,
+                        self._search_raw(self._build(query, scope, corrected)),
+                        scope,
                     )
                     if retry.total:
                         retry.corrected_text = corrected
@@ -226,20 +255,62 @@ class EngineQueries:
         )
         return int(self._search_raw(body)["hits"]["total"]["value"])
 
-    def _results(self, query: SearchQuery, response: dict) -> SearchResults:
+    def _group_urls(self, hits: list[SearchHit], scope: SearchScope) -> None:
+        """The discussion's own page for hits whose best match is a reply (one
+        request, only for such hits, only documents the reader may see)."""
+        from elasticsearch.dsl import Q, Search
+
+        wanted = {hit.collapse_key for hit in hits if hit.is_reply}
+        if not wanted:
+            return
+        visibility = self._visibility(scope)
+        body = (
+            Search()
+            .query(
+                Q(
+                    "bool",
+                    filter=[
+                        Q("terms", key=sorted(wanted)),
+                        *([visibility] if visibility else []),
+                    ],
+                )
+            )
+            .source(["key", "url"])
+            .extra(size=len(wanted))
+            .to_dict()
+        )
+        urls = {
+            h["_source"]["key"]: h["_source"]["url"]
+            for h in self._search_raw(body)["hits"]["hits"]
+        }
+        for hit in hits:
+            if hit.is_reply:
+                hit.group_url = urls.get(hit.collapse_key, "")
+
+    def _results(
+        self, query: SearchQuery, response: dict, scope: SearchScope | None = None
+    ) -> SearchResults:
         results = SearchResults(query=query, engine=self.name)
         results.total = int(response["hits"]["total"]["value"])
+        shown = response.get("aggregations", {}).get("shown", {}).get("groups")
+        if shown is not None:
+            results.total = int(shown["value"])
         for hit in response["hits"]["hits"]:
             source = hit["_source"]
             language = source.get("language") or "en"
             title_highlight, snippet = self._hit_highlights(hit, language)
+            collapse_key = source.get("collapse_key") or source["key"]
+            group = hit.get("inner_hits", {}).get("group", {}).get("hits", {})
+            matches = int((group.get("total") or {}).get("value") or 1)
+            top = (group.get("hits") or [{}])[0].get("_source", {})
+            replies = matches - (1 if top.get("key") == collapse_key else 0)
             results.hits.append(
                 SearchHit(
                     key=source["key"],
                     source=source["source"],
                     object_id=int(source["object_id"]),
                     kind=source["kind"],
-                    title=source["title"],
+                    title=source.get("display_title") or source["title"],
                     url=source["url"],
                     summary=source.get("summary") or "",
                     date=_parse_date(source.get("date")),
@@ -253,8 +324,12 @@ class EngineQueries:
                     score=float(hit.get("_score") or 0.0),
                     title_highlight=title_highlight,
                     snippet=snippet,
+                    collapse_key=collapse_key,
+                    matching_replies=replies,
                 )
             )
+        if scope is not None:
+            self._group_urls(results.hits, scope)
         results.facets = facet_results(query, self._facet_counts(response))
         return results
 
