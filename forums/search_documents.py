@@ -9,6 +9,7 @@ and staff. Replies are their own documents; hidden and deleted ones never are.
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
+from places.matching import countries_mentioned
 from search.documents import (
     Kind,
     SearchDocument,
@@ -138,6 +139,8 @@ class ThreadProvider(SearchDocumentProvider):
             is_public=public,
             group_ids=group_ids,
             working_groups=[thread.forum.group_id] if thread.forum.group_id else [],
+            # Country pages list the discussions mentioning a country from here.
+            countries=countries_mentioned(thread.title, body),
         )
 
 
