@@ -49,7 +49,7 @@ def test_forum_lists_and_directory_put_results_first_on_a_phone(
     )
     expect(page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ forums?$"))
 
-    page.get_by_role("link", name="Community").first.click()
+    page.locator("main").get_by_role("link", name="Community", exact=True).click()
     first_row_on_first_screen(page, ".thread-table tbody tr")
     apply_in_panel(
         page,
