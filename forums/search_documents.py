@@ -11,6 +11,7 @@ with its best-matching reply.
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
+from places.matching import countries_mentioned
 from search.documents import (
     Kind,
     SearchDocument,
@@ -141,6 +142,8 @@ class ThreadProvider(SearchDocumentProvider):
             is_public=public,
             group_ids=group_ids,
             working_groups=[thread.forum.group_id] if thread.forum.group_id else [],
+            # Country pages list the discussions mentioning a country from here.
+            countries=countries_mentioned(thread.title, body),
         )
 
 

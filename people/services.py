@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.links import absolute_url
+from portal.mail import mail_queue
 from portal.models import UserProfile
 
 from . import permissions
-from .emails import absolute_url, email_send
 from .models import (
     LessonProposal,
     MentoringMessage,
@@ -38,9 +39,9 @@ def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
     )
     if not recipient.is_active or not recipient.email:
         return
-    email_send(
-        template="mentoring_notification",
-        recipients=[recipient.email],
+    mail_queue(
+        template="people/mentoring_notification",
+        to=recipient.email,
         context={
             "recipient": recipient,
             "actor": actor,

@@ -57,6 +57,7 @@ def directory(request):
         "people/directory.html",
         {
             "form": form,
+            "active_filters": sum(1 for value in filters.values() if value),
             "page_obj": page,
             "profiles": page.object_list,
             "own_profile": own,

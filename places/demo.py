@@ -1,5 +1,6 @@
-"""Demo: say which countries some demo resources are about, so the map and the
-country pages have something to show. Only resources with no countries yet."""
+"""Demo: say which countries some demo resources are about, and where the demo
+events are held, so the map and the country pages have something to show.
+Only resources with no countries and events with no country yet."""
 
 from django.db import transaction
 
@@ -31,3 +32,19 @@ def load(context: DemoContext) -> None:
         resource.save_revision(log_action=False).publish()
         changed += 1
     context.write(f"Countries added to {changed} demo resources.")
+    _event_countries(context)
+
+
+def _event_countries(context: DemoContext) -> None:
+    from working_groups.models import EventPage
+
+    from .matching import country_of_location
+
+    changed = 0
+    for event in EventPage.objects.live().filter(country=""):
+        code = country_of_location(event.address, event.venue)
+        if code:
+            event.country = code
+            event.save_revision(log_action=False).publish()
+            changed += 1
+    context.write(f"Countries added to {changed} demo events.")

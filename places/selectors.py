@@ -7,8 +7,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone, translation
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -27,11 +27,6 @@ def world_map() -> dict:
 
 def country_code_valid(code: str) -> bool:
     return bool(code) and code.upper() in dict(countries)
-
-
-def english_name(code: str) -> str:
-    with translation.override("en"):
-        return str(countries.name(code.upper()))
 
 
 def _countries_regex(codes) -> str:
@@ -62,48 +57,61 @@ def _level_first(resources: QuerySet, first: str) -> QuerySet:
     ).order_by("level_rank", "-first_published_at", "pk")
 
 
-def _mentions(names: list[str], *fields: str) -> Q:
-    where = Q(pk__in=[])
-    for name in names:
-        for field in fields:
-            where |= Q(**{f"{field}__icontains": name})
-    return where
-
-
-def _events_mentioning(*, user, names: list[str]) -> list:
+def _events_in(*, user, codes) -> QuerySet:
+    """Events held in the countries ``codes`` (their structured country) that
+    ``user`` may see; cancelled ones were not held there."""
     from working_groups.models import EventPage
     from working_groups.selectors import event_visibility_q
 
-    events = (
+    return (
         EventPage.objects.live()
         .public()
         .filter(event_visibility_q(user=user))
-        .filter(_mentions(names, "title", "venue", "address", "introduction"))
-        .order_by("-start")
+        .filter(country__in=list(codes), cancelled=False)
     )
+
+
+def _events_listing(events: QuerySet) -> list:
+    """Upcoming first (soonest first), then the most recent past ones."""
     now = timezone.now()
-    events = list(events[:LIMIT])
+    events = list(events.order_by("-start")[:LIMIT])
     return sorted(events, key=lambda e: (e.start < now, abs((e.start - now).days)))
 
 
-def _discussions_mentioning(*, user, names: list[str]) -> list:
-    from forums.models import Post, Thread
+def _discussions_in(*, user, codes) -> QuerySet:
+    """Open threads ``user`` may read whose title or opening post mentions one
+    of ``codes``, in any of the six languages: the countries are worked out
+    once, when the thread is indexed (forums.search_documents)."""
+    from forums.models import Thread
+    from forums.search_documents import THREAD_SOURCE
     from forums.selectors import readable_forums_q
+    from search.models import IndexedDocument
 
-    first_posts = Post.objects.filter(
-        position=1, deleted_at__isnull=True, is_hidden=False
-    ).filter(_mentions(names, "body"))
-    return list(
-        Thread.objects.filter(
-            readable_forums_q(user=user, prefix="forum__"),
-            deleted_at__isnull=True,
-            is_hidden=False,
-            is_locked=False,
-        )
-        .filter(_mentions(names, "title") | Q(pk__in=first_posts.values("thread_id")))
-        .select_related("forum")
-        .order_by("-last_post_at")[:LIMIT]
+    mentioning = IndexedDocument.objects.filter(
+        source=THREAD_SOURCE, countries__overlap=list(codes)
+    ).values("object_id")
+    return Thread.objects.filter(
+        readable_forums_q(user=user, prefix="forum__"),
+        pk__in=mentioning,
+        deleted_at__isnull=True,
+        is_hidden=False,
+        is_locked=False,
     )
+
+
+def _discussions_listing(threads: QuerySet) -> list:
+    return list(threads.select_related("forum").order_by("-last_post_at")[:LIMIT])
+
+
+def _events_and_discussions(*, user, codes) -> dict:
+    events = _events_in(user=user, codes=codes)
+    discussions = _discussions_in(user=user, codes=codes)
+    return {
+        "events": _events_listing(events),
+        "event_total": events.count(),
+        "discussions": _discussions_listing(discussions),
+        "discussion_total": discussions.count(),
+    }
 
 
 def _members(*, user, codes) -> list | None:
@@ -145,7 +153,6 @@ def country_page(*, user, code: str) -> dict:
     resources, lessons, resource_total, lesson_total = _split(
         _level_first(_resources_in(user=user, codes=[code]), Level.NATIONAL)
     )
-    names = [english_name(code)]
     region = COUNTRY_REGION.get(code, "")
     return {
         "code": code,
@@ -156,8 +163,7 @@ def country_page(*, user, code: str) -> dict:
         "lessons": lessons,
         "resource_total": resource_total,
         "lesson_total": lesson_total,
-        "events": _events_mentioning(user=user, names=names),
-        "discussions": _discussions_mentioning(user=user, names=names),
+        **_events_and_discussions(user=user, codes=[code]),
         "members": _members(user=user, codes=[code]),
     }
 
@@ -167,8 +173,6 @@ def region_page(*, user, slug: str) -> dict:
     resources, lessons, resource_total, lesson_total = _split(
         _level_first(_resources_in(user=user, codes=codes, region=slug), Level.REGIONAL)
     )
-    with translation.override("en"):
-        names = [str(dict(Region.choices)[slug])]
     counts = country_counts(user=user)
     return {
         "slug": slug,
@@ -177,8 +181,7 @@ def region_page(*, user, slug: str) -> dict:
         "lessons": lessons,
         "resource_total": resource_total,
         "lesson_total": lesson_total,
-        "events": _events_mentioning(user=user, names=names),
-        "discussions": _discussions_mentioning(user=user, names=names),
+        **_events_and_discussions(user=user, codes=codes),
         "members": _members(user=user, codes=codes) if codes else [],
         "countries": sorted(
             (
@@ -195,24 +198,50 @@ def region_page(*, user, slug: str) -> dict:
     }
 
 
+KINDS = ("resources", "lessons", "events", "discussions")
+
+
 def country_counts(*, user) -> dict[str, dict[str, int]]:
-    """Resources and lessons per country that ``user`` may see."""
+    """Resources, lessons learned, events held and open discussions per
+    country that ``user`` may see: the map, its table and the region list all
+    read these numbers, and the country pages list the same items."""
+    from forums.search_documents import THREAD_SOURCE
     from knowledge.selectors import resource_queryset_visible
+    from search.models import IndexedDocument
 
     counts: dict[str, dict[str, int]] = {}
+
+    def add(code: str, kind: str, number: int = 1) -> None:
+        if code:
+            row = counts.setdefault(code, dict.fromkeys(KINDS, 0))
+            row[kind] += number
+
     rows = (
         resource_queryset_visible(user=user)
         .exclude(countries="")
         .values_list("countries", "knowledge_type")
     )
     for codes, knowledge_type in rows:
-        key = "lessons" if knowledge_type == KnowledgeType.TACIT else "resources"
+        kind = "lessons" if knowledge_type == KnowledgeType.TACIT else "resources"
         for code in str(codes).split(","):
-            if code:
-                row = counts.setdefault(code, {"resources": 0, "lessons": 0})
-                row[key] += 1
+            add(code, kind)
+    events = (
+        _events_in(user=user, codes=list(COUNTRY_REGION))
+        .order_by()
+        .values_list("country")
+        .annotate(number=Count("pk"))
+    )
+    for code, number in events:
+        add(str(code), "events", number)
+    threads = _discussions_in(user=user, codes=list(COUNTRY_REGION)).values("pk")
+    mentions = IndexedDocument.objects.filter(
+        source=THREAD_SOURCE, object_id__in=threads
+    ).values_list("countries", flat=True)
+    for codes in mentions:
+        for code in codes:
+            add(code, "discussions")
     for row in counts.values():
-        row["total"] = row["resources"] + row["lessons"]
+        row["total"] = sum(row[kind] for kind in KINDS)
     return counts
 
 
@@ -221,6 +250,8 @@ COLUMNS = [
     ("region", _("Region")),
     ("resources", _("Resources")),
     ("lessons", _("Lessons learned")),
+    ("events", _("Events")),
+    ("discussions", _("Discussions")),
     ("total", _("Total")),
 ]
 
@@ -229,6 +260,8 @@ SORTS = {
     "region": (lambda row: (row["region_label"], row["name"]), False),
     "resources": (lambda row: (row["resources"], row["name"]), True),
     "lessons": (lambda row: (row["lessons"], row["name"]), True),
+    "events": (lambda row: (row["events"], row["name"]), True),
+    "discussions": (lambda row: (row["discussions"], row["name"]), True),
     "total": (lambda row: (row["total"], row["name"]), True),
 }
 

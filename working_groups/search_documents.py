@@ -124,4 +124,5 @@ class EventProvider(SearchDocumentProvider):
             is_public=public,
             group_ids=[group.pk] if group is not None and not public else [],
             working_groups=[group.pk] if group is not None else [],
+            countries=[event.country.code] if event.country else [],
         )

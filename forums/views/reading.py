@@ -25,14 +25,25 @@ from .common import (
 )
 
 
+def _forum_matches(forum, words: list[str]) -> bool:
+    text = f"{forum.name} {forum.description}".casefold()
+    return all(word in text for word in words)
+
+
 def forum_index(request):
     forums = list(selectors.forum_list(user=request.user))
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    # Few forums: the filter runs on the list already read, not in the database.
+    shown = [f for f in forums if _forum_matches(f, q.casefold().split())]
     return render(
         request,
         "forums/forum_index.html",
         {
-            "community_forums": [f for f in forums if f.group_id is None],
-            "group_forums": [f for f in forums if f.group_id is not None],
+            "q": q,
+            "active_filters": int(bool(q)),
+            "forum_count": len(shown),
+            "community_forums": [f for f in shown if f.group_id is None],
+            "group_forums": [f for f in shown if f.group_id is not None],
             "moderates_any": any(
                 permissions.can_moderate_forum(request.user, f) for f in forums
             ),
@@ -66,6 +77,7 @@ def forum_detail(request, slug):
             "group": forum.group,
             "categories": categories,
             "category": category,
+            "active_filters": int(category is not None) + int(sort != "activity"),
             "sort": sort,
             "sorts": [
                 ("activity", _("Latest activity")),

@@ -38,7 +38,13 @@ FOLLOW_FIRST_LINK = {
     "countries": "main a[href*='/countries/'][href$='/']:not([href$='/countries/'])",
     "people": "main a[href*='/people/experts/']",
 }
-FIRST_RESULT = {"library": ".resource-card", "search results": ".search-hit"}
+FIRST_RESULT = {
+    "library": ".resource-card",
+    "search results": ".search-hit",
+    "forums": ".forum-table tbody tr",
+    "community forum": ".thread-table tbody tr",
+    "people": ".card-list > li",
+}
 
 AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -117,7 +123,10 @@ def site_pages(role):
         ("upcoming event", upcoming.url),
         ("past event", past.url),
         ("forums", "/forums/"),
+        ("forums filtered", "/forums/?q=community"),
+        ("forums empty", "/forums/?q=zzqxwv"),
         ("community forum", f"/forums/{community.slug}/"),
+        ("community forum sorted", f"/forums/{community.slug}/?sort=replies"),
         ("group forum", f"/forums/{group_forum.slug}/"),
         ("thread", f"/forums/{community.slug}/{public_thread.pk}/"),
         ("group thread", f"/forums/{group_forum.slug}/{group_thread.pk}/"),
@@ -127,6 +136,7 @@ def site_pages(role):
         ("search no results", "/search/?q=zzqxwv"),
         ("not found", "/no-such-page/"),
         ("countries", "/countries/"),
+        ("region", "/regions/africa/"),
         ("submit a resource", "/knowledge/submit/"),
     ]
     if role == "visitor":
@@ -144,6 +154,8 @@ def site_pages(role):
             ("forum settings", "/forums/settings/"),
             ("saved searches", "/search/saved/"),
             ("people", "/people/"),
+            ("people filtered", "/people/?expertise=school-census&language=fr"),
+            ("people empty", "/people/?q=zzqxwv"),
             ("my directory entry", "/people/me/"),
             ("mentoring", "/people/mentoring/"),
             ("join group 2", f"{groups[1].url.rstrip('/')}/join/".replace("//", "/")),
@@ -186,9 +198,10 @@ def audit_page(page, role, label, audit):
         page.set_viewport_size(PHONE)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"390px-{PHOTOGRAPHED[label]}.png"))
-        if label in FIRST_RESULT:
-            box = page.locator(FIRST_RESULT[label]).first.bounding_box()
-            audit.first_result_top[label] = box["y"] if box else None
+    if label in FIRST_RESULT and label not in audit.first_result_top:
+        page.set_viewport_size(PHONE)
+        box = page.locator(FIRST_RESULT[label]).first.bounding_box()
+        audit.first_result_top[label] = box["y"] if box else None
     audit.pages.setdefault(role, []).append(label)
 
 
@@ -201,10 +214,14 @@ ARABIC_PAGES = {
     "upcoming event",
     "events",
     "forums",
+    "community forum",
+    "countries",
 }
+# Signed-in pages also checked right to left (as the member).
+ARABIC_MEMBER_PAGES = {"people", "people filtered", "forums", "community forum"}
 
 
-def audit_arabic(page, pages, audit):
+def audit_arabic(page, pages, audit, labels=ARABIC_PAGES, key="arabic"):
     """The same page types under /ar/, right to left, when Arabic is served."""
     response = page.goto("/ar/")
     if response is None or response.status != 200:
@@ -214,10 +231,10 @@ def audit_arabic(page, pages, audit):
         audit.arabic_missing = "/ar/ is served but not right to left"
         return
     for label, url in pages:
-        if label in ARABIC_PAGES:
+        if label in labels:
             page.set_viewport_size(DESKTOP)
             page.goto("/ar" + url)
-            audit_page(page, "arabic", label, audit)
+            audit_page(page, key, label, audit)
 
 
 def sign_in(page, role):
@@ -270,6 +287,14 @@ def audit(browser, live_server, django_db_setup, django_db_blocker):
                         audit_page(page, role, f"first link of {label}", findings)
                 if role == "visitor":
                     audit_arabic(page, pages, findings)
+                if role == "member":
+                    audit_arabic(
+                        page,
+                        pages,
+                        findings,
+                        labels=ARABIC_MEMBER_PAGES,
+                        key="arabic member",
+                    )
                 context.close()
         finally:
             call_command("flush", "--no-input", stdout=open(os.devnull, "w"))
@@ -304,7 +329,10 @@ def test_arabic_right_to_left_pages_pass_axe_and_reflow(audit):
     if audit.arabic_missing:
         pytest.skip(f"{audit.arabic_missing} (the languages branch adds Arabic)")
     assert len(audit.pages.get("arabic", [])) == len(ARABIC_PAGES)
-    violations = audit.violations.get("arabic", [])
+    assert len(audit.pages.get("arabic member", [])) == len(ARABIC_MEMBER_PAGES)
+    violations = audit.violations.get("arabic", []) + audit.violations.get(
+        "arabic member", []
+    )
     assert not violations, f"{len(violations)} axe violations:\n" + "\n".join(
         violations
     )

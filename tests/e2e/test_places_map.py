@@ -17,7 +17,7 @@ def test_map_links_table_and_accessibility(page, demo_live):
     labels = links.evaluate_all("els => els.map(a => a.getAttribute('aria-label'))")
     rows = page.locator(".country-table tbody tr")
     table = {
-        row.locator("th a").inner_text(): row.locator("td").nth(3).inner_text()
+        row.locator("th a").inner_text(): row.locator("td").last.inner_text()
         for row in rows.all()
     }
     mapped = {

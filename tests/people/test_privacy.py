@@ -1,6 +1,8 @@
 """Privacy by default: nobody is listed without opting in, and a mentoring
 exchange is for its two participants only, whoever else asks."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -84,6 +86,21 @@ def test_unlisted_member_is_not_in_search_or_the_api(
         response = client.get(url)
         assert response.status_code == 200
         assert secret not in response.content.decode()
+
+
+def test_the_read_api_lists_no_member_profiles(client, expert, unlisted, requester):
+    """The API has no people endpoint: a member's directory entry (expertise,
+    countries, organisation) is served by the directory alone."""
+    client.force_login(requester)
+    schema = client.get("/api/schema/").content.decode()
+    paths = re.findall(r"^  (/\S*):$", schema, flags=re.M)
+    assert "/api/resources/" in paths
+    assert not [path for path in paths if "people" in path or "member" in path]
+    for url in ("/api/", "/api/resources/", "/api/events/", "/api/threads/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "Secret Ministry" not in body and "Hilda Hidden" not in body
 
 
 def test_visitors_see_no_member_at_all(client, expert):

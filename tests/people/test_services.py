@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from knowledge.models import ResourcePage
+from languages.services import language_preference_set
 from people.models import LessonProposal, MentoringNotification, MentoringRequest
 from people.services import (
     directory_entry_update,
@@ -15,6 +16,7 @@ from people.services import (
     mentoring_request_close,
     mentoring_request_withdraw,
 )
+from portal.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.factories.people import expert_create, mentoring_create
 
@@ -33,6 +35,29 @@ def test_request_notifies_the_expert_on_the_site_and_by_email(
     assert "Lin Wei asked you for mentoring" in mailoutbox[0].subject
     assert f"/people/mentoring/{request.pk}/" in mailoutbox[0].body
     assert "paper forms" not in mailoutbox[0].body  # the context stays on the site
+
+
+def test_mentoring_mail_goes_through_the_outbox_in_each_recipients_language(
+    expert, requester, mailoutbox, django_capture_on_commit_callbacks
+):
+    language_preference_set(user=expert, language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = mentoring_create(requester=requester, expert=expert)
+    with django_capture_on_commit_callbacks(execute=True):
+        mentoring_request_answer(expert=expert, request=request, accept=True)
+    queued = OutboxMessage.objects.filter(template="people/mentoring_notification")
+    assert sorted(queued.values_list("to_email", flat=True)) == sorted(
+        [expert.email, requester.email]
+    )
+    to_expert, to_requester = (
+        next(message for message in mailoutbox if message.to == [user.email])
+        for user in (expert, requester)
+    )
+    assert "vous a sollicité pour du mentorat" in to_expert.subject
+    assert "Bonjour Awa Ndiaye" in to_expert.body
+    assert "Lin Wei asked you" not in to_expert.subject
+    assert "Awa Ndiaye accepted your request" in to_requester.subject
+    assert "Hello Lin Wei" in to_requester.body
 
 
 def test_an_expert_at_capacity_takes_no_new_request(expert, requester):

@@ -5,7 +5,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import EventFactory, ForumFactory, ResourceFactory, ThreadFactory
+from forums.models import Forum
+from tests.factories import (
+    EventFactory,
+    ForumFactory,
+    MembershipFactory,
+    ResourceFactory,
+    ThreadFactory,
+)
 from tests.factories.people import expert_create
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +66,71 @@ def test_country_codes_are_case_insensitive_and_checked(client, content):
     assert client.get("/regions/atlantis/").status_code == 404
 
 
-def test_country_page_lists_events_and_open_discussions_mentioning_it(client, library):
-    EventFactory(title="EMIS week", venue="King Fahd Palace, Dakar, Senegal")
-    EventFactory(title="Nairobi forum", venue="Nairobi, Kenya")
-    forum = ForumFactory()
-    ThreadFactory(forum=forum, title="Senegal's census calendar")
-    ThreadFactory(forum=forum, title="Other", body="We met the team from Senegal.")
-    ThreadFactory(forum=forum, title="Closed Senegal talk", is_locked=True)
-    ThreadFactory(forum=forum, title="Kenya only")
+def test_country_page_lists_events_held_there_and_discussions_mentioning_it(
+    client, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(title="EMIS week", venue="King Fahd Palace", country="SN")
+        # The venue's text no longer decides: the structured country does.
+        EventFactory(title="Nairobi forum", venue="Dakar Room, Nairobi", country="KE")
+        EventFactory(title="Called off", venue="Dakar", country="SN", cancelled=True)
+        forum = ForumFactory()
+        ThreadFactory(forum=forum, title="Senegal's census calendar")
+        ThreadFactory(forum=forum, title="Other", body="We met the team from Senegal.")
+        ThreadFactory(forum=forum, title="Recensement", body="Au Sénégal, en 2024…")
+        ThreadFactory(forum=forum, title="Перепись", body="Опыт школ в Сенегале.")
+        ThreadFactory(forum=forum, title="普查", body="塞内加尔的学校普查")
+        ThreadFactory(forum=forum, title="تعداد المدارس", body="تجربة بالسنغال")
+        ThreadFactory(forum=forum, title="Codes", body="Figures for SEN and KEN.")
+        ThreadFactory(forum=forum, title="Closed Senegal talk", is_locked=True)
+        ThreadFactory(forum=forum, title="Kenya only")
     body = client.get(reverse("places:country", args=["sn"])).content.decode()
-    assert "EMIS week" in body and "Nairobi forum" not in body
-    assert "Senegal&#x27;s census calendar" in body
-    assert "Other" in body.split('id="discussions-heading"')[1]
+    events = body.split('id="events-heading"')[1].split("</section>")[0]
+    assert "EMIS week" in events and "(1)" in events
+    assert "Nairobi forum" not in events and "Called off" not in events
+    discussions = body.split('id="discussions-heading"')[1].split("</section>")[0]
+    for title in (
+        "Senegal&#x27;s census calendar",
+        "Other",
+        "Recensement",
+        "Перепись",
+        "普查",
+        "تعداد المدارس",
+        "Codes",
+    ):
+        assert title in discussions
+    assert "(7)" in discussions
     assert "Closed Senegal talk" not in body and "Kenya only" not in body
+    kenya = client.get(reverse("places:country", args=["ke"])).content.decode()
+    assert "Nairobi forum" in kenya and "Codes" in kenya and "Kenya only" in kenya
+
+
+def test_private_events_and_discussions_stay_private_on_country_pages(
+    client, reader, private_group, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(
+            title="Circle meeting in Dakar",
+            venue="Dakar",
+            country="SN",
+            group=private_group,
+            visibility="members",
+        )
+        ThreadFactory(
+            forum=Forum.objects.get(group=private_group),
+            title="Senegal, between us",
+        )
+    for viewer in (None, reader):
+        if viewer:
+            client.force_login(viewer)
+        body = client.get(reverse("places:country", args=["sn"])).content.decode()
+        assert "Circle meeting in Dakar" not in body
+        assert "Senegal, between us" not in body
+        index = client.get(reverse("places:countries")).content.decode()
+        assert 'href="/countries/sn/"' not in index
+    MembershipFactory(user=reader, group=private_group)
+    body = client.get(reverse("places:country", args=["sn"])).content.decode()
+    assert "Circle meeting in Dakar" in body and "Senegal, between us" in body
 
 
 def test_private_content_stays_private_on_country_pages(
@@ -125,19 +184,34 @@ def _table_rows(body: str) -> dict[str, list[str]]:
     return rows
 
 
-def test_every_country_with_content_is_a_link_and_the_table_agrees(client, content):
+def test_every_country_with_content_is_a_link_and_the_table_agrees(
+    client, content, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory(title="EMIS week", venue="Dakar", country="SN")
+        EventFactory(title="Lima workshop", venue="Lima", country="PE")
+        ThreadFactory(forum=ForumFactory(), title="Census in Senegal and Kenya")
     body = client.get(reverse("places:countries")).content.decode()
     links = _map_links(body)
     rows = _table_rows(body)
-    assert set(links) == {"sn", "ke", "ml"} == set(rows)
-    assert links["sn"] == "Senegal: 4 items shared"
-    assert rows["sn"] == ["3", "1", "4"]  # resources, lessons, total
-    assert rows["ke"] == ["2", "0", "2"]
-    assert rows["ml"] == ["1", "0", "1"]
+    assert set(links) == {"sn", "ke", "ml", "pe"} == set(rows)
+    assert links["sn"] == "Senegal: 6 items shared"
+    # resources, lessons, events, discussions, total
+    assert rows["sn"] == ["3", "1", "1", "1", "6"]
+    assert rows["ke"] == ["2", "0", "0", "1", "3"]
+    assert rows["ml"] == ["1", "0", "0", "0", "1"]
+    assert rows["pe"] == ["0", "0", "1", "0", "1"]
     for code, label in links.items():
-        assert re.search(r": (\d+) items? shared$", label).group(1) == rows[code][2]
+        assert re.search(r": (\d+) items? shared$", label).group(1) == rows[code][4]
     # Countries with nothing shared are drawn, but are not links.
     assert body.count('<path class="country country--shade-0"') > 150
+    # Each country page lists what its row counts.
+    senegal = client.get(reverse("places:country", args=["sn"])).content.decode()
+    for heading, number in zip(
+        ("resources", "lessons", "events", "discussions"), rows["sn"], strict=False
+    ):
+        section = senegal.split(f'id="{heading}-heading"')[1].split("</h2>")[0]
+        assert f"({number})" in section
 
 
 def test_table_sorts_by_any_column(client, content):

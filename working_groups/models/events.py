@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -223,6 +224,15 @@ class EventPage(BasePage):
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     address = models.TextField(_("address"), blank=True)
+    country = CountryField(
+        _("country"),
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Where the event takes place: it is listed on that country's page. "
+            "Leave empty for an online event."
+        ),
+    )
     description = RichTextField(_("description"), blank=True)
     agenda = RichTextField(_("agenda"), blank=True)
     capacity = models.PositiveIntegerField(
@@ -276,7 +286,12 @@ class EventPage(BasePage):
             heading=_("When"),
         ),
         MultiFieldPanel(
-            [FieldPanel("online_url"), FieldPanel("venue"), FieldPanel("address")],
+            [
+                FieldPanel("online_url"),
+                FieldPanel("venue"),
+                FieldPanel("address"),
+                FieldPanel("country"),
+            ],
             heading=_("Where"),
         ),
         FieldPanel("description"),
