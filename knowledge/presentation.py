@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import PageLogEntry, Revision, TaskState
 
 from portal.links import absolute_url
-from working_groups.selectors import group_list
+from working_groups.selectors import event_materials_for_resource, group_list
 
 from .citations import bibtex, citation_text, publisher_names, ris
 from .models import ResourceAttachment
@@ -280,4 +280,5 @@ def resource_page_context(request, resource) -> dict:
         "can_moderate": can_moderate_resource(user, resource),
         "can_feature": can_feature_resource(user, resource),
         "translations": resource_translations_for(user=user, resource=resource),
+        "event_materials": event_materials_for_resource(user=user, resource=resource),
     }

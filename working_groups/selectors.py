@@ -632,6 +632,7 @@ def group_activity(
 def group_space(*, user, group: WorkingGroupPage) -> dict:
     """Everything the group page shows, scoped to the viewer."""
     from .permissions import (
+        can_manage_group_events,
         can_moderate_group,
         can_request_membership,
         can_view_members,
@@ -665,6 +666,7 @@ def group_space(*, user, group: WorkingGroupPage) -> dict:
         "can_view_members": can_view_members(user, group),
         "can_view_private_content": can_view_private_content(user, group),
         "can_moderate": can_moderate,
+        "can_manage_events": can_moderate and can_manage_group_events(user, group),
         "pending_request_count": join_request_list(group=group).count()
         if can_moderate
         else 0,
@@ -731,3 +733,36 @@ def admin_page_visibility_q(*, user) -> Q:
             hidden |= subtree & (Q(live=False) | Q(pk__in=members_only))
     hidden |= Q(live=False) & ~own_subtrees & ~Q(owner=user)
     return ~hidden
+
+
+def event_list_for_management(*, group: WorkingGroupPage) -> dict[str, list]:
+    """Every event below the group, published or not, for its moderators:
+    coming (soonest first) and past (latest first), with their material count."""
+    from django.db.models import Count
+
+    events = list(
+        EventPage.objects.filter(group=group)
+        .annotate(material_count=Count("materials", distinct=True))
+        .order_by("start", "pk")
+    )
+    in_workflow = _in_workflow_ids([event.pk for event in events])
+    now = timezone.now()
+    for event in events:
+        event.in_moderation = event.pk in in_workflow
+    return {
+        "coming": [event for event in events if event.end >= now],
+        "past": [event for event in reversed(events) if event.end < now],
+    }
+
+
+def event_materials_for_resource(*, user, resource) -> list[EventMaterial]:
+    """The events a resource was filed from (its recording, slides...), those
+    ``user`` may see: the resource page links back to them."""
+    return list(
+        EventMaterial.objects.filter(
+            resource=resource,
+            page__in=_events_for(user),
+        )
+        .select_related("page")
+        .order_by("-page__start")
+    )
