@@ -742,6 +742,7 @@ def event_list_for_management(*, group: WorkingGroupPage) -> dict[str, list]:
 
     events = list(
         EventPage.objects.filter(group=group)
+        .select_related("group")
         .annotate(material_count=Count("materials", distinct=True))
         .order_by("start", "pk")
     )
