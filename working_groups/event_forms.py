@@ -101,7 +101,7 @@ class EventSiteForm(EventPageForm):
     def clean(self):
         # The model's clean() runs after this: it needs the slug of a new event.
         if not self.instance.slug and self.cleaned_data.get("title"):
-            from .event_site_services import event_slug_generate
+            from .services import event_slug_generate
 
             self.instance.slug = event_slug_generate(self.cleaned_data["title"])
         return super().clean()

@@ -1,6 +1,6 @@
 """A group's moderators run their events from the group space: list, create,
 edit, duplicate, cancel, and file the recording and slides afterwards.
-permissions.py decides, event_site_services.py writes, the form is the admin's."""
+permissions.py decides, services/event_editing.py writes, the form is the admin's."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,15 +12,15 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, selectors
 from .event_forms import EventCancelForm, EventMaterialForm, EventSiteForm
-from .event_site_services import (
+from .models import EventPage
+from .services import (
+    EventError,
     event_cancel,
     event_duplicate,
     event_material_attach,
     event_page_create,
     event_page_update,
 )
-from .models import EventPage
-from .services import EventError
 from .views import _refuse, group_view
 
 ACTIONS = ("publish", "submit", "draft")
