@@ -30,6 +30,9 @@ DATE_STYLES = {
     "date": "j M Y",
     "long": "j F Y",
     "datetime": "j M Y, H:i",
+    # An event's start, with the day of the week people plan by.
+    "event": "D j M Y, H:i",
+    "event_long": "l j F Y, H:i",
 }
 
 
