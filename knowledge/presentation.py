@@ -6,10 +6,11 @@ import json
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageLogEntry, Revision, TaskState
 
 from portal.links import absolute_url
-from working_groups.selectors import group_list
+from working_groups.selectors import event_materials_for_resource, group_list
 
 from .citations import bibtex, citation_text, publisher_names, ris
 from .models import ResourceAttachment
@@ -197,6 +198,45 @@ PUBLIC_HISTORY_ACTIONS = [
 ]
 
 
+def _publication_changes(resource, history) -> dict[int, list]:
+    """For each publication in ``history``, what changed since the version
+    published before it (one query for the earlier version's content)."""
+    from .history import revision_changes
+
+    published = [
+        entry
+        for entry in reversed(history)
+        if entry.action == "wagtail.publish" and entry.revision_id
+    ]
+    if not published:
+        return {}
+    earlier = (
+        PageLogEntry.objects.filter(
+            page_id=resource.pk,
+            action="wagtail.publish",
+            revision__isnull=False,
+            timestamp__lt=published[0].timestamp,
+        )
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    labels = {
+        field.name: str(field.verbose_name).capitalize()
+        for field in type(resource)._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    labels["introduction"] = str(_("Summary"))
+    previous = earlier.revision.content if earlier is not None else None
+    changes = {}
+    for entry in published:
+        changes[entry.pk] = revision_changes(
+            previous, entry.revision.content, labels=labels
+        )
+        previous = entry.revision.content
+    return changes
+
+
 def resource_provenance(resource) -> dict:
     """Who shared the resource, who approved it, when it last changed, and its
     change history (from Wagtail's revisions and log)."""
@@ -215,9 +255,10 @@ def resource_provenance(resource) -> dict:
     history = list(
         PageLogEntry.objects.filter(page_id=resource.pk)
         .filter(action__in=PUBLIC_HISTORY_ACTIONS)
-        .select_related("user__profile")
+        .select_related("user__profile", "revision")
         .order_by("-timestamp", "-pk")[:50]
     )
+    changes = _publication_changes(resource, history)
     if approval is not None:
         approved_by, approved_at = approval.finished_by, approval.finished_at
     else:
@@ -240,6 +281,7 @@ def resource_provenance(resource) -> dict:
                 "timestamp": entry.timestamp,
                 "message": entry.message,
                 "user": person_name(entry.user) if entry.user_id else "",
+                "changes": changes.get(entry.pk, []),
             }
             for entry in history
         ],
@@ -281,6 +323,7 @@ def resource_page_context(request, resource) -> dict:
         "can_feature": can_feature_resource(user, resource),
         "translations": resource_translations_for(user=user, resource=resource),
         "related": _related(user, resource),
+        "event_materials": event_materials_for_resource(user=user, resource=resource),
     }
 
 

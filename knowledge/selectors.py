@@ -666,3 +666,43 @@ def resource_find_existing(
     if slug:
         return ResourcePage.objects.filter(slug=slug).order_by("pk").first()
     return None
+
+
+# --- the visitor home's hero: public things only, whoever asks ----------------------
+
+
+def _public_resources() -> QuerySet[ResourcePage]:
+    from django.contrib.auth.models import AnonymousUser
+
+    return resource_queryset_visible(user=AnonymousUser())
+
+
+def resource_count_public() -> int:
+    return _public_resources().count()
+
+
+def country_count_public() -> int:
+    """How many countries the public resources are about (one query: the codes
+    are split and counted by PostgreSQL)."""
+    from django.db import connection
+
+    sql, params = (
+        _public_resources().exclude(countries="").values("countries").query
+    ).sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(DISTINCT code) FROM (" + sql + ") AS public_resources, "
+            "unnest(string_to_array(public_resources.countries, ',')) AS code",
+            params,
+        )
+        return cursor.fetchone()[0]
+
+
+def lesson_featured_public() -> ResourcePage | None:
+    """A public lesson learned to show visitors: featured ones first, newest."""
+    return (
+        _public_resources()
+        .filter(format="lesson-learned")
+        .order_by("-featured", "-first_published_at", "-pk")
+        .first()
+    )

@@ -163,3 +163,43 @@ def test_no_page_needs_more_queries_with_more_content(
         for name, (before, after) in grown.items()
     )
     assert not grown, f"pages whose queries grow with the content:\n{details}"
+
+
+# --- a group's events, run by its moderators (issue 15) ---------------------------
+
+
+def test_the_group_events_page_needs_no_more_queries_with_more_events(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from working_groups.models import Membership
+    from working_groups.services import group_moderation_setup
+
+    event_index_get_or_create()
+    group = group_moderation_setup(group=WorkingGroupFactory(title="Events group"))
+    moderator = UserFactory(username="events-moderator")
+    with django_capture_on_commit_callbacks(execute=True):
+        MembershipFactory(user=moderator, group=group, role=Membership.Role.MODERATOR)
+    client.force_login(moderator)
+    path = f"/working-groups/{group.slug}/events/"
+
+    def grow(count):
+        for number in range(count):
+            EventFactory(group=group)
+            start = timezone.now() - timedelta(days=number + 2)
+            EventFactory(group=group, start=start, end=start + timedelta(hours=1))
+
+    def queries():
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(captured)
+
+    grow(1)
+    small = queries()
+    grow(5)
+    assert queries() <= small

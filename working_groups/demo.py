@@ -30,6 +30,8 @@ GROUPS = [
         "slug": "technologies-and-architectures",
         "title": "Technologies and architectures for future EMIS",
         "short_name": "Technologies",
+        "tagline": "Open standards and sustainable data platforms",
+        "colour": "#3b4cc0",
         "introduction": "The technologies that should guide the development of future EMIS.",
         "mission": (
             "<p>We look at the technologies that should guide the development of "
@@ -43,6 +45,8 @@ GROUPS = [
         "slug": "enabling-environment",
         "title": "Enabling environment for future EMIS",
         "short_name": "Enabling environment",
+        "tagline": "Laws, policies, governance and money that make EMIS work",
+        "colour": "#b35c00",
         "introduction": (
             "Legal frameworks, ICT and EMIS policies, data governance, financing."
         ),
@@ -56,6 +60,8 @@ GROUPS = [
         "slug": "peer-learning",
         "title": "Peer learning and capacity development",
         "short_name": "Peer learning",
+        "tagline": "Countries learning from each other to use data well",
+        "colour": "#00707a",
         "introduction": (
             "Peer learning, knowledge sharing and capacity building for using EMIS well."
         ),
@@ -250,6 +256,12 @@ def load(context: DemoContext) -> None:
             group = WorkingGroupPage(**data)
             index.add_child(instance=group)
             group.save_revision().publish()
+        elif not group.tagline and not group.colour:
+            # Groups loaded before they had an identity get theirs once.
+            group = group.get_latest_revision_as_object()
+            group.tagline, group.colour = data["tagline"], data["colour"]
+            group.save_revision().publish()
+            group = WorkingGroupPage.objects.get(pk=group.pk)
         groups.append(group)
     context.objects["groups"] = groups
     now = timezone.now()

@@ -158,3 +158,41 @@ def can_feature_event(user, event: EventPage) -> bool:
     if not _is_authenticated(user):
         return False
     return event.permissions_for_user(user).can_publish()
+
+
+# --- running events from the group space ---------------------------------------
+
+
+def can_manage_group_events(user, group: WorkingGroupPage) -> bool:
+    """Create events below the group (its moderators hold the page rights)."""
+    if not _is_authenticated(user):
+        return False
+    return group.permissions_for_user(user).can_add_subpage()
+
+
+def can_duplicate_event(user, event: EventPage) -> bool:
+    return (
+        event.group is not None
+        and can_manage_group_events(user, event.group)
+        and can_edit_event(user, event)
+    )
+
+
+def can_cancel_event(user, event: EventPage) -> bool:
+    """Published events that have not yet taken place."""
+    return (
+        event.live
+        and not event.cancelled
+        and not event.is_past
+        and can_feature_event(user, event)
+    )
+
+
+def can_attach_event_material(user, event: EventPage) -> bool:
+    """Recordings and slides, once the event has begun, by those who publish it."""
+    return (
+        event.live
+        and event.group is not None
+        and event.start <= timezone.now()
+        and can_feature_event(user, event)
+    )

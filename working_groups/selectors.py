@@ -77,6 +77,16 @@ def group_list(*, user) -> QuerySet[WorkingGroupPage]:
     )
 
 
+def group_list_for_cards(*, user) -> QuerySet[WorkingGroupPage]:
+    """group_list with what the group cards show: their images and those
+    images' renditions come in two queries, whatever the number of groups."""
+    return (
+        group_list(user=user)
+        .select_related("image")
+        .prefetch_related("image__renditions")
+    )
+
+
 def group_get(*, slug: str) -> WorkingGroupPage | None:
     """The live group with this slug; callers check can_view_group."""
     return WorkingGroupPage.objects.live().filter(slug=slug).first()
@@ -640,6 +650,7 @@ def group_activity(
 def group_space(*, user, group: WorkingGroupPage) -> dict:
     """Everything the group page shows, scoped to the viewer."""
     from .permissions import (
+        can_manage_group_events,
         can_moderate_group,
         can_request_membership,
         can_view_members,
@@ -673,10 +684,21 @@ def group_space(*, user, group: WorkingGroupPage) -> dict:
         "can_view_members": can_view_members(user, group),
         "can_view_private_content": can_view_private_content(user, group),
         "can_moderate": can_moderate,
+        "can_manage_events": can_moderate and can_manage_group_events(user, group),
+        "discussions_members_only": _discussions_members_only(user=user, group=group),
         "pending_request_count": join_request_list(group=group).count()
         if can_moderate
         else 0,
     }
+
+
+def _discussions_members_only(*, user, group: WorkingGroupPage) -> bool:
+    """The group has a forum this user may not read: say so rather than
+    "no discussions yet"."""
+    from forums.permissions import can_read_forum
+
+    forum = _group_forum(group=group)
+    return forum is not None and not can_read_forum(user, forum)
 
 
 def moderation_queue(*, user, group: WorkingGroupPage) -> dict:
@@ -739,3 +761,72 @@ def admin_page_visibility_q(*, user) -> Q:
             hidden |= subtree & (Q(live=False) | Q(pk__in=members_only))
     hidden |= Q(live=False) & ~own_subtrees & ~Q(owner=user)
     return ~hidden
+
+
+def event_list_for_management(*, group: WorkingGroupPage) -> dict[str, list]:
+    """Every event below the group, published or not, for its moderators:
+    coming (soonest first) and past (latest first), with their material count."""
+    from django.db.models import Count
+
+    events = list(
+        EventPage.objects.filter(group=group)
+        .select_related("group")
+        .annotate(material_count=Count("materials", distinct=True))
+        .order_by("start", "pk")
+    )
+    in_workflow = _in_workflow_ids([event.pk for event in events])
+    now = timezone.now()
+    for event in events:
+        event.in_moderation = event.pk in in_workflow
+    return {
+        "coming": [event for event in events if event.end >= now],
+        "past": [event for event in reversed(events) if event.end < now],
+    }
+
+
+def event_materials_for_resource(*, user, resource) -> list[EventMaterial]:
+    """The events a resource was filed from (its recording, slides...), those
+    ``user`` may see: the resource page links back to them."""
+    return list(
+        EventMaterial.objects.filter(
+            resource=resource,
+            page__in=_events_for(user),
+        )
+        .select_related("page")
+        .order_by("-page__start")
+    )
+
+
+# --- the visitor home's hero: public things only, whoever asks ----------------------
+
+
+def event_count_public() -> int:
+    return (
+        EventPage.objects.live().public().filter(event_visibility_q(user=None)).count()
+    )
+
+
+def event_next_public() -> EventPage | None:
+    """The next public event that is not cancelled."""
+    return (
+        EventPage.objects.live()
+        .public()
+        .filter(event_visibility_q(user=None), end__gte=timezone.now(), cancelled=False)
+        .select_related("group")
+        .order_by("start", "pk")
+        .first()
+    )
+
+
+def member_count_public() -> int:
+    """People in at least one public working group: a number, never who."""
+    return (
+        Membership.objects.filter(
+            status=Membership.Status.ACTIVE,
+            group__live=True,
+            group__visibility=Visibility.PUBLIC,
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )

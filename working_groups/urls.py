@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import event_views, views
 
 app_name = "working_groups"
 
@@ -52,4 +52,35 @@ urlpatterns = [
         name="decline",
     ),
     path("people/<int:pk>/", views.profile_detail, name="profile"),
+    # A group's moderators run its events from the group space.
+    path(
+        "working-groups/<slug:slug>/events/",
+        event_views.group_events,
+        name="group_events",
+    ),
+    path(
+        "working-groups/<slug:slug>/events/new/",
+        event_views.event_create,
+        name="event_create",
+    ),
+    path(
+        "working-groups/<slug:slug>/events/<int:pk>/edit/",
+        event_views.event_edit,
+        name="event_edit",
+    ),
+    path(
+        "working-groups/<slug:slug>/events/<int:pk>/duplicate/",
+        event_views.event_duplicate_view,
+        name="event_duplicate",
+    ),
+    path(
+        "working-groups/<slug:slug>/events/<int:pk>/cancel/",
+        event_views.event_cancel_view,
+        name="event_cancel",
+    ),
+    path(
+        "working-groups/<slug:slug>/events/<int:pk>/materials/",
+        event_views.event_materials,
+        name="event_materials",
+    ),
 ]

@@ -73,7 +73,7 @@ def test_share_moderate_and_find_a_resource(page, demo_live, sign_in):
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(
-        page.get_by_role("link", name=re.compile("Download dashboard"))
+        page.get_by_role("link", name=re.compile("Download “dashboard"))
     ).to_be_visible()
     provenance = page.get_by_role("region", name="Provenance")
     expect(provenance).to_contain_text("Shared byCarlos Mendes")

@@ -331,6 +331,30 @@ MATRIX = {
     "^((?:[\\w\\-]+/)*)$": Private(
         "/knowledge/secret-blueprint/", "/knowledge/no-such-thing/"
     ),
+    # Events run from the group space (issue 15): moderators only.
+    "working-groups/<slug:slug>/events/": Private(
+        "/working-groups/closed-circle/events/", "/working-groups/no-such-group/events/"
+    ),
+    "working-groups/<slug:slug>/events/new/": Private(
+        "/working-groups/closed-circle/events/new/",
+        "/working-groups/no-such-group/events/new/",
+    ),
+    "working-groups/<slug:slug>/events/<int:pk>/edit/": Private(
+        "/working-groups/closed-circle/events/{event}/edit/",
+        "/working-groups/closed-circle/events/{page_missing}/edit/",
+    ),
+    "working-groups/<slug:slug>/events/<int:pk>/duplicate/": Private(
+        "/working-groups/closed-circle/events/{event}/duplicate/",
+        "/working-groups/closed-circle/events/{page_missing}/duplicate/",
+    ),
+    "working-groups/<slug:slug>/events/<int:pk>/cancel/": Private(
+        "/working-groups/closed-circle/events/{event}/cancel/",
+        "/working-groups/closed-circle/events/{page_missing}/cancel/",
+    ),
+    "working-groups/<slug:slug>/events/<int:pk>/materials/": Private(
+        "/working-groups/closed-circle/events/{event}/materials/",
+        "/working-groups/closed-circle/events/{page_missing}/materials/",
+    ),
 }
 # Pages served by Wagtail's catch-all, checked like the routes above.
 PAGES = [
@@ -419,6 +443,7 @@ def objects(world):
         "suspension_missing": missing,
         "thread": world["thread"].pk,
         "thread_missing": missing,
+        "event": world["event"].pk,
     }
 
 

@@ -10,6 +10,7 @@ from .events import (
     validate_time_zone,
 )
 from .groups import (
+    GroupColour,
     Membership,
     MembershipAuditEntry,
     MembershipInvitation,
@@ -26,6 +27,7 @@ __all__ = [
     "EventSpeaker",
     "EventTag",
     "EventType",
+    "GroupColour",
     "Membership",
     "MembershipAuditEntry",
     "MembershipInvitation",

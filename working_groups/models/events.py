@@ -342,6 +342,10 @@ class EventPage(BasePage):
         return self.end < timezone.now()
 
     @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
     def ends_same_day(self) -> bool:
         return self.start_local.date() == self.end_local.date()
 

@@ -30,11 +30,24 @@ class WorkingGroupIndexPage(BasePage):
         verbose_name = _("working group index")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import group_list
+        from ..selectors import group_list_for_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["groups"] = group_list(user=request.user)
+        context["groups"] = group_list_for_cards(user=request.user)
         return context
+
+
+class GroupColour(models.TextChoices):
+    """A palette, not free CSS: each colour stands on white as a band and a
+    border (the group's name stays in dark text beside it)."""
+
+    TEAL = "#00707a", _("Teal")
+    INDIGO = "#3b4cc0", _("Indigo")
+    AMBER = "#b35c00", _("Amber")
+    GREEN = "#2e7d32", _("Green")
+    PLUM = "#7b3f8c", _("Plum")
+    CRIMSON = "#b3261e", _("Crimson")
+    SLATE = "#475569", _("Slate")
 
 
 class WorkingGroupPage(BasePage):
@@ -49,6 +62,30 @@ class WorkingGroupPage(BasePage):
     mission = RichTextField(_("mission"), blank=True)
     focus_areas = models.TextField(
         _("focus areas"), blank=True, help_text=_("One focus area per line.")
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=120,
+        blank=True,
+        help_text=_("A few words that say what the group is about, on its cards."),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        choices=GroupColour.choices,
+        blank=True,
+        help_text=_(
+            "Marks the group's cards and page so it is recognised at a glance."
+        ),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("Shown on the group's cards and page, cropped to a wide band."),
     )
     visibility = models.CharField(
         _("visibility"),
@@ -78,6 +115,10 @@ class WorkingGroupPage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldPanel("short_name"),
+        MultiFieldPanel(
+            [FieldPanel("tagline"), FieldPanel("colour"), FieldPanel("image")],
+            heading=_("Identity"),
+        ),
         FieldPanel("mission"),
         FieldPanel("focus_areas"),
         MultiFieldPanel(

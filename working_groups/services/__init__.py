@@ -15,6 +15,14 @@ the audit log and emails both sides:
 from .common import (  # noqa: F401
     MembershipError,
 )
+from .event_editing import (  # noqa: F401
+    event_cancel,
+    event_duplicate,
+    event_material_attach,
+    event_page_create,
+    event_page_update,
+    event_slug_generate,
+)
 from .events import (  # noqa: F401
     EventError,
     event_change_notify,

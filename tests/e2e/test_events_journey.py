@@ -1,0 +1,110 @@
+"""Group 1's moderator runs the group's events from the group space: creates an
+event, duplicates it for the next month, cancels the copy, and after last
+week's webinar files its recording, which appears in the library."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+import portal.demo
+import working_groups.demo
+from knowledge.services import knowledge_index_get_or_create
+from portal.demo import DEMO_USERS
+from tests.factories import EventFactory
+from working_groups.models import EventMaterial, EventPage
+
+PAST_WEBINAR = "Webinar on school census data quality"
+RECORDING = "Recording: school census data quality"
+
+
+def demo_user(key):
+    _key, email, name, password, _staff = next(u for u in DEMO_USERS if u[0] == key)
+    return email, name, password
+
+
+@pytest.fixture
+def group_one(transactional_db):
+    context = portal.demo.DemoContext(write=lambda text: None)
+    portal.demo.load(context)
+    working_groups.demo.load(context)
+    knowledge_index_get_or_create()
+    group = context.objects["groups"][0]
+    start = timezone.now() - timedelta(days=3)
+    EventFactory(
+        group=group,
+        title=PAST_WEBINAR,
+        slug="webinar-census-quality",
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+    return group
+
+
+def test_moderator_creates_duplicates_cancels_and_files_a_recording(
+    page, group_one, sign_in
+):
+    email, _name, password = demo_user("moderator")
+    sign_in(page, email, password)
+
+    # From the group space to the group's events.
+    page.goto(group_one.url)
+    page.get_by_role("link", name="Manage the group's events").click()
+    page.get_by_role("link", name="New event").click()
+
+    # A new event, published at once.
+    page.get_by_label("Title", exact=True).fill("Interoperability clinic")
+    page.get_by_label("Summary").fill("Bring your data exchange questions.")
+    page.get_by_label("Event type").select_option("workshop")
+    page.get_by_label("Starts").fill("2031-04-05T10:00")
+    page.get_by_label("Ends").fill("2031-04-05T12:00")
+    page.get_by_label("Time zone").select_option("Africa/Nairobi")
+    page.get_by_label("Online link").fill("https://meet.example.org/interop")
+    page.get_by_label("Capacity").fill("40")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "“Interoperability clinic” is published."
+    )
+    expect(page.get_by_text("Interoperability clinic", exact=True)).to_be_visible()
+    event = EventPage.objects.get(title="Interoperability clinic")
+    assert event.live and event.group_id == group_one.pk
+
+    # Duplicated for the next month: a draft, given new dates, then published.
+    page.get_by_role("button", name="Duplicate Interoperability clinic").click()
+    expect(page.get_by_label("Title", exact=True)).to_have_value(
+        "Interoperability clinic (copy)"
+    )
+    page.get_by_label("Title", exact=True).fill("Interoperability clinic, May")
+    page.get_by_label("Starts").fill("2031-05-03T10:00")
+    page.get_by_label("Ends").fill("2031-05-03T12:00")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text("is published.")
+
+    # The copy is cancelled, with a note for anyone registered.
+    page.get_by_role("link", name="Cancel Interoperability clinic, May").click()
+    page.get_by_label("Note to the people registered").fill("Moved to June.")
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.get_by_role("status")).to_contain_text("The event is cancelled")
+    copy = EventPage.objects.get(title="Interoperability clinic, May")
+    assert copy.cancelled and copy.live
+    page.goto(copy.url)
+    expect(page.get_by_text("This event has been cancelled.")).to_be_visible()
+
+    # Last week's webinar gets its recording, filed into the library.
+    page.goto(group_one.url)
+    page.get_by_role("link", name="Manage the group's events").click()
+    page.get_by_role("link", name=f"Recording and slides of {PAST_WEBINAR}").click()
+    page.get_by_label("Kind").select_option("recording")
+    page.get_by_label("Title", exact=True).fill(RECORDING)
+    page.get_by_label("Link").fill("https://video.example.org/census-quality")
+    page.get_by_role("button", name="File into the library").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PAST_WEBINAR)
+    expect(page.get_by_role("link", name=RECORDING)).to_be_visible()
+    assert EventMaterial.objects.filter(resource__title=RECORDING).exists()
+
+    # In the library, and the resource links back to its event.
+    page.goto("/knowledge/")
+    page.get_by_role("link", name=RECORDING).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(RECORDING)
+    expect(page.get_by_role("link", name=PAST_WEBINAR)).to_be_visible()
