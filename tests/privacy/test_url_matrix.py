@@ -231,7 +231,7 @@ MATRIX = {
         "/working-groups/closed-circle/requests/{closed_request}/decline/",
         "/working-groups/no-such-group/requests/{closed_request}/decline/",
     ),
-    "people/<int:pk>/": Listing("/people/{member_pk}/"),
+    "people/<int:pk>/": Private("/people/{member_pk}/", "/people/{page_missing}/"),
     "forums/": Listing("/forums/"),
     "forums/moderation/": Listing("/forums/moderation/"),
     "forums/settings/": Listing("/forums/settings/"),
