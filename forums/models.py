@@ -608,3 +608,7 @@ class Suspension(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
+
+
+# The composer's models (attachments, reactions) live in their own module.
+from .composer_models import PostAttachment, PostReaction  # noqa: E402, F401
