@@ -54,12 +54,12 @@ class AttachmentsField(forms.FileField):
 
 
 class AttachmentsMixin:
-    """Validates ``attachments`` with the composer's rules (forums.composer_services)."""
+    """Validates ``attachments`` with the composer's rules (forums.services.composer)."""
 
     existing_attachments = 0
 
     def clean_attachments(self):
-        from .composer_services import attachments_validate
+        from .services.composer import attachments_validate
 
         uploads = self.cleaned_data.get("attachments") or []
         if uploads:

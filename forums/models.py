@@ -20,6 +20,7 @@ POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
 # Paths under /forums/ that are not forums (see forums/urls.py).
 RESERVED_SLUGS = {"moderation", "settings", "unsubscribe", "post", "flag", "suspension"}
+RESERVED_SLUGS |= {"attachment"}  # composer: forums/attachment/<id>/
 
 
 class Forum(ClusterableModel):

@@ -169,6 +169,7 @@ def post_list(*, thread: Thread, user) -> QuerySet[Post]:
     posts = (
         Post.objects.filter(thread=thread)
         .select_related("author__profile", "edited_by__profile", "resource")
+        .prefetch_related("attachments")
         .order_by("position")
     )
     if can_moderate_forum(user, thread.forum):

@@ -9,8 +9,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import permissions
-from .models import Post, PostAttachment, PostReaction
+from .. import permissions
+from ..models import Post, PostAttachment, PostReaction
 
 # As many files per post as a library submission takes (knowledge.forms).
 POST_ATTACHMENTS_MAX = 5
