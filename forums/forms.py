@@ -26,12 +26,54 @@ class BodyField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class ThreadForm(forms.Form):
+class AttachmentsField(forms.FileField):
+    """Several files at once: images and documents, checked like the library's."""
+
+    class Input(forms.ClearableFileInput):
+        allow_multiple_selected = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Attach images or documents"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Up to 5 files: pictures (JPEG, PNG, GIF, WebP) or documents "
+                "(PDF, Word, Excel, PowerPoint, OpenDocument, CSV). Only signed-in "
+                "readers of the discussion can open them."
+            ),
+        )
+        kwargs.setdefault("widget", self.Input())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+class AttachmentsMixin:
+    """Validates ``attachments`` with the composer's rules (forums.services.composer)."""
+
+    existing_attachments = 0
+
+    def clean_attachments(self):
+        from .services.composer import attachments_validate
+
+        uploads = self.cleaned_data.get("attachments") or []
+        if uploads:
+            attachments_validate(uploads, existing=self.existing_attachments)
+        return uploads
+
+
+class ThreadForm(AttachmentsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
     body = BodyField()
+    attachments = AttachmentsField()
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,17 +85,22 @@ class ThreadForm(forms.Form):
             del self.fields["category"]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(AttachmentsMixin, forms.Form):
     body = BodyField(label=_("Your reply"))
     quoted_post = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attachments = AttachmentsField()
 
 
-class PostEditForm(forms.Form):
+class PostEditForm(AttachmentsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     body = BodyField()
+    attachments = AttachmentsField(label=_("Attach more images or documents"))
 
-    def __init__(self, *args, first_post: bool, **kwargs):
+    def __init__(
+        self, *args, first_post: bool, existing_attachments: int = 0, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.existing_attachments = existing_attachments
         if not first_post:
             del self.fields["title"]
 

@@ -83,8 +83,11 @@ def _render_heading_close(self, tokens, idx, options, env):
 
 
 def _build_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
-    md.enable(["table", "strikethrough"])
+    # Bare URLs become links (linkify), so the newcomer link limit counts them
+    # like any written link; "fuzzy" links without a scheme (example.org) stay text.
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     md.add_render_rule("text", _render_text)
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)

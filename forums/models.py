@@ -20,6 +20,7 @@ POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
 # Paths under /forums/ that are not forums (see forums/urls.py).
 RESERVED_SLUGS = {"moderation", "settings", "unsubscribe", "post", "flag", "suspension"}
+RESERVED_SLUGS |= {"attachment"}  # composer: forums/attachment/<id>/
 
 
 class Forum(ClusterableModel):
@@ -608,3 +609,7 @@ class Suspension(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
+
+
+# The composer's models (attachments, reactions) live in their own module.
+from .composer_models import PostAttachment, PostReaction  # noqa: E402, F401

@@ -246,3 +246,35 @@ def can_view_post(user, post: Post) -> bool:
     if post.deleted_at is not None or not can_view_thread(user, post.thread):
         return False
     return not post.is_hidden or can_view_hidden_post(user, post)
+
+
+# --- Composer (issue 15): mentions, attachments, reactions --------------------
+
+
+def can_search_mentions(user, thread: Thread | None, forum: Forum) -> bool:
+    """Who may look up people to @mention: members who may write there."""
+    if thread is not None:
+        return can_reply_to_thread(user, thread)
+    return can_post_in_forum(user, forum)
+
+
+def can_attach_to_post(user, post: Post) -> bool:
+    """Attach files while writing or editing one's post (moderators too)."""
+    return can_edit_post(user, post)
+
+
+def can_download_attachment(user, attachment) -> bool:
+    """Attachments are for signed-in readers of the post, never visitors."""
+    return _is_authenticated(user) and can_view_post(user, attachment.post)
+
+
+def can_react_to_post(user, post: Post) -> bool:
+    """Thank, or find helpful, a post one can read; not one's own, not while
+    suspended from the forum."""
+    return (
+        _is_authenticated(user)
+        and post.author_id != user.pk
+        and not post.is_hidden
+        and not is_suspended(user, post.thread.forum)
+        and can_view_post(user, post)
+    )

@@ -169,6 +169,7 @@ def post_list(*, thread: Thread, user) -> QuerySet[Post]:
     posts = (
         Post.objects.filter(thread=thread)
         .select_related("author__profile", "edited_by__profile", "resource")
+        .prefetch_related("attachments")
         .order_by("position")
     )
     if can_moderate_forum(user, thread.forum):
@@ -352,3 +353,115 @@ def lesson_prefill(*, thread: Thread, post: Post | None = None) -> dict:
         "level": "all-levels",
         "language": "en",
     }
+
+
+# --- Composer (issue 15) --------------------------------------------------------
+
+MENTION_SUGGESTIONS = 8
+
+
+def thread_readers_q(*, forum: Forum, thread: Thread | None = None) -> Q:
+    """Filter on User keeping the people who may read ``thread`` (or ``forum``).
+    Mirrors permissions.can_view_thread, as one query for many people."""
+    from working_groups.models import Membership
+
+    active = Membership.Status.ACTIVE
+    staff = Q(is_staff=True) | Q(is_superuser=True)
+    readers = Q(is_active=True)
+    if thread is not None and thread.is_hidden:
+        if forum.group_id is None:
+            moderators = Q(
+                memberships__status=active,
+                memberships__role=Membership.Role.MODERATOR,
+            )
+        else:
+            moderators = Q(
+                memberships__group_id=forum.group_id,
+                memberships__status=active,
+                memberships__role=Membership.Role.MODERATOR,
+            )
+        return readers & (staff | moderators | Q(pk=thread.author_id))
+    from .permissions import forum_is_public
+
+    if forum_is_public(forum):
+        return readers
+    return readers & (
+        staff | Q(memberships__group_id=forum.group_id, memberships__status=active)
+    )
+
+
+def mention_candidates(
+    *,
+    user,
+    forum: Forum,
+    thread: Thread | None,
+    q: str,
+    limit: int = MENTION_SUGGESTIONS,
+) -> list[dict]:
+    """People to @mention whose display name (or handle) starts a word with
+    ``q``, among those who may read the thread. Only the public name and the
+    member-chosen handle come back: never a username or an email address."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    q = " ".join((q or "").split())[:60]
+    if not q:
+        return []
+    users = get_user_model().objects.filter(
+        thread_readers_q(forum=forum, thread=thread)
+    )
+    matches = Q(profile__display_name__istartswith=q) | Q(
+        profile__display_name__icontains=f" {q}"
+    )
+    matches |= Q(profile__handle__istartswith=q.lstrip("@").lower())
+    # Exists, not a join: a member of several groups is listed once.
+    people = (
+        get_user_model()
+        .objects.filter(Exists(users.filter(pk=OuterRef("pk"))))
+        .filter(matches)
+        .exclude(pk=user.pk)
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")[:limit]
+    )
+    return [
+        {
+            "handle": person.profile.handle,
+            "name": person.profile.name,
+            "avatar_url": person.profile.avatar_url,
+        }
+        for person in people
+    ]
+
+
+def post_reactions_summary(*, posts, user) -> None:
+    """Set ``reaction_counts`` ({kind: n}) and ``my_reactions`` (kinds) on each
+    post: two queries for the whole page."""
+    from .models import PostReaction
+
+    ids = [post.pk for post in posts]
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        PostReaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts.setdefault(row["post_id"], {})[row["kind"]] = row["n"]
+    mine: dict[int, set[str]] = {}
+    if getattr(user, "is_authenticated", False):
+        for post_id, kind in PostReaction.objects.filter(
+            post_id__in=ids, user=user
+        ).values_list("post_id", "kind"):
+            mine.setdefault(post_id, set()).add(kind)
+    for post in posts:
+        post.reaction_counts = counts.get(post.pk, {})
+        post.my_reactions = mine.get(post.pk, set())
+        post.reaction_list = [
+            {
+                "kind": kind,
+                "label": label,
+                "count": post.reaction_counts.get(kind, 0),
+                "mine": kind in post.my_reactions,
+            }
+            for kind, label in PostReaction.Kind.choices
+        ]

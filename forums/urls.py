@@ -17,6 +17,13 @@ urlpatterns = [
     path("forums/post/<int:pk>/hide/", views.post_hide, name="post_hide"),
     path("forums/post/<int:pk>/flag/", views.post_flag, name="post_flag"),
     path("forums/flag/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
+    # Composer (issue 15): reactions, attachments, preview, @ suggestions.
+    path("forums/post/<int:pk>/react/", views.post_react, name="post_react"),
+    path(
+        "forums/attachment/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path(
         "forums/suspension/<int:pk>/lift/",
         views.suspension_lift,
@@ -25,6 +32,10 @@ urlpatterns = [
     path("forums/<slug:slug>/", views.forum_detail, name="forum_detail"),
     path("forums/<slug:slug>/new/", views.thread_create, name="thread_create"),
     path("forums/<slug:slug>/feed/", views.forum_feed, name="forum_feed"),
+    path(
+        "forums/<slug:slug>/preview/", views.composer_preview, name="composer_preview"
+    ),
+    path("forums/<slug:slug>/mentions/", views.forum_mentions, name="forum_mentions"),
     path(
         "forums/<slug:slug>/subscribe/", views.forum_subscribe, name="forum_subscribe"
     ),
@@ -51,6 +62,11 @@ urlpatterns = [
         name="thread_unread",
     ),
     path("forums/<slug:slug>/<int:pk>/reply/", views.post_reply, name="post_reply"),
+    path(
+        "forums/<slug:slug>/<int:pk>/mentions/",
+        views.thread_mentions,
+        name="thread_mentions",
+    ),
     path(
         "forums/<slug:slug>/<int:pk>/answer/",
         views.thread_mark_answer,

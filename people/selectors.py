@@ -250,3 +250,57 @@ def mentoring_counts() -> dict:
             status=LessonProposal.Status.SUBMITTED
         ).count(),
     }
+
+
+# --- A member's public contributions (issue 15) --------------------------------
+
+CONTRIBUTIONS_PER_KIND = 10
+
+
+def profile_contributions(*, viewer, person, limit: int = CONTRIBUTIONS_PER_KIND):
+    """What ``person`` gave the community that ``viewer`` may read: resources and
+    lessons they shared, answers accepted in discussions, and their posts. Each
+    list is scoped by the same selectors as the library and the forums, so a
+    profile never shows what the viewer could not open."""
+    from forums.models import Post, Thread
+    from forums.selectors import readable_forums_q
+    from knowledge.selectors import resource_queryset_visible
+    from knowledge.vocabulary import KnowledgeType
+
+    resources = (
+        resource_queryset_visible(user=viewer)
+        .filter(owner=person)
+        .order_by("-first_published_at", "-pk")
+    )
+    readable_threads = Thread.objects.filter(
+        readable_forums_q(user=viewer, prefix="forum__"),
+        deleted_at__isnull=True,
+        is_hidden=False,
+    )
+    answers = (
+        readable_threads.filter(
+            answer__author=person,
+            answer__deleted_at__isnull=True,
+            answer__is_hidden=False,
+        )
+        .select_related("forum", "answer")
+        .order_by("-answer__created_at")[:limit]
+    )
+    posts = (
+        Post.objects.filter(
+            author=person,
+            deleted_at__isnull=True,
+            is_hidden=False,
+            thread__in=readable_threads,
+        )
+        .select_related("thread__forum")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return {
+        "resources": list(
+            resources.exclude(knowledge_type=KnowledgeType.TACIT)[:limit]
+        ),
+        "lessons": list(resources.filter(knowledge_type=KnowledgeType.TACIT)[:limit]),
+        "answers": list(answers),
+        "posts": list(posts),
+    }

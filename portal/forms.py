@@ -69,3 +69,54 @@ class ProfileForm(forms.ModelForm):
                 _("Choose a handle that is not the start of your email address.")
             )
         return handle
+
+
+class AvatarForm(forms.Form):
+    """A profile picture and the square to keep of it (in percent, so the form
+    works without JavaScript; the script only shows the crop as you move it)."""
+
+    picture = forms.FileField(
+        label=_("Picture"),
+        help_text=_("JPEG, PNG, GIF or WebP, at least 64 pixels on each side."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    crop_size = forms.IntegerField(
+        label=_("Zoom: size of the square"),
+        min_value=10,
+        max_value=100,
+        initial=100,
+        widget=forms.NumberInput(attrs={"type": "range", "step": 1}),
+        help_text=_("Percent of the picture's shorter side."),
+    )
+    crop_left = forms.IntegerField(
+        label=_("Horizontal position"),
+        min_value=0,
+        max_value=100,
+        initial=50,
+        widget=forms.NumberInput(attrs={"type": "range", "step": 1}),
+    )
+    crop_top = forms.IntegerField(
+        label=_("Vertical position"),
+        min_value=0,
+        max_value=100,
+        initial=50,
+        widget=forms.NumberInput(attrs={"type": "range", "step": 1}),
+    )
+
+    def clean_picture(self):
+        from .avatars import avatar_validate
+
+        picture = self.cleaned_data["picture"]
+        avatar_validate(picture)
+        return picture
+
+    def crop(self):
+        from .avatars import Crop
+
+        return Crop(
+            size=self.cleaned_data["crop_size"],
+            left=self.cleaned_data["crop_left"],
+            top=self.cleaned_data["crop_top"],
+        )

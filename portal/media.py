@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import Http404
 from django.views.static import serve
 
-PRIVATE_MEDIA_FOLDERS = ("documents",)
+PRIVATE_MEDIA_FOLDERS = ("documents", "forum_attachments")
 
 
 def media_path_is_private(path: str) -> bool:

@@ -149,6 +149,19 @@ class UserProfile(ClusterableModel):
     )
     # -- end of the expertise directory block
 
+    # -- Profile picture (issue 15): a Wagtail image cropped square by its focal
+    # point; the URL of its rendition is kept so lists show faces without queries.
+    avatar = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("profile picture"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    avatar_url = models.CharField(max_length=500, blank=True, editable=False)
+    # -- end of the profile picture block
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,6 +34,9 @@ urlpatterns = [
 # Pages in the reader's language: English unprefixed, /fr/... for the others.
 urlpatterns += i18n_patterns(
     path("accounts/profile/", portal_views.profile_edit, name="profile_edit"),
+    path(
+        "accounts/profile/picture/", portal_views.profile_avatar, name="profile_avatar"
+    ),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Each app owns its URLs; they come before Wagtail's catch-all.

@@ -160,3 +160,29 @@ def public_image(request, folder, name):
     response = serve(request, name, document_root=Path(settings.MEDIA_ROOT) / folder)
     response["Cache-Control"] = "public, max-age=604800"
     return response
+
+
+# --- Profile picture (issue 15) ------------------------------------------------
+
+
+@login_required
+def profile_avatar(request):
+    """Upload and crop a profile picture, or remove it."""
+    from .avatars import avatar_remove, avatar_update
+    from .forms import AvatarForm
+
+    profile = profile_get(user=request.user)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        avatar_remove(user=request.user)
+        messages.success(request, _("Your profile picture was removed."))
+        return redirect("profile_edit")
+    form = AvatarForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        avatar_update(
+            user=request.user, upload=form.cleaned_data["picture"], crop=form.crop()
+        )
+        messages.success(request, _("Your profile picture has been saved."))
+        return redirect("profile_edit")
+    return render(
+        request, "portal/profile_avatar.html", {"form": form, "profile": profile}
+    )

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # Pages only a signed-in member sees.
 MEMBER_ONLY = {"members", "submit", "my submissions", "forum settings", "profile"}
+MEMBER_ONLY |= {"profile picture"}  # issue 15: faces
 
 
 def _grow(world: dict, *, groups: int, per_group: int) -> None:
@@ -98,6 +99,7 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("resource feed", "/feeds/resources/"),
         ("event feed", "/feeds/events/"),
         ("profile", f"/people/{world['member'].pk}/"),
+        ("profile picture", "/accounts/profile/picture/"),
         ("health", "/healthz"),
         ("readiness", "/readyz"),
     ]

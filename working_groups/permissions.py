@@ -117,8 +117,12 @@ def can_answer_invitation(user, invitation: MembershipInvitation) -> bool:
 
 
 def can_view_profile(user, person) -> bool:
-    """Profiles are for signed-in members of the community; emails never show."""
-    return _is_authenticated(user) and person.is_active
+    """Profiles are for signed-in members, and only of members who opted in to
+    the directory (one's own always); emails never show."""
+    if not (_is_authenticated(user) and person.is_active):
+        return False
+    profile = getattr(person, "profile", None)
+    return person.pk == user.pk or bool(profile and profile.listed_in_directory)
 
 
 # --- events -------------------------------------------------------------------

@@ -489,9 +489,12 @@ class EventFeed(Feed):
 
 
 def profile_detail(request, pk):
-    person = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    person = get_object_or_404(
+        get_user_model().objects.select_related("profile"), pk=pk, is_active=True
+    )
     if not permissions.can_view_profile(request.user, person):
         raise hidden()
+    from people.selectors import profile_contributions
     from portal.selectors import profile_get
 
     return render(
@@ -501,6 +504,7 @@ def profile_detail(request, pk):
             "person": person,
             "profile": profile_get(user=person),
             "memberships": selectors.profile_groups(viewer=request.user, person=person),
+            "contributions": profile_contributions(viewer=request.user, person=person),
             "is_self": person.pk == request.user.pk,
             "edit_url": reverse("profile_edit"),
         },

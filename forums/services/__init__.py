@@ -10,6 +10,12 @@ from .common import (  # noqa: F401
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+from .composer import (  # noqa: F401
+    attachments_validate,
+    post_attachment_remove,
+    post_attachments_add,
+    post_reaction_set,
+)
 from .counters import (  # noqa: F401
     forum_counters_refresh,
     thread_counters_refresh,

@@ -1,5 +1,12 @@
 """Forum pages, one module per concern. Views stay thin: selectors read, services write, permissions decide."""
 
+from .composer import (  # noqa: F401
+    attachment_download,
+    composer_preview,
+    forum_mentions,
+    post_react,
+    thread_mentions,
+)
 from .moderation import (  # noqa: F401
     THREAD_ACTIONS,
     flag_resolve,

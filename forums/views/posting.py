@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .common import (
     _rate_limited_response,
     _thread_or_404,
 )
+from .composer import attach_uploads
 
 
 @login_required
@@ -41,17 +43,23 @@ def thread_create(request, slug):
         initial["category"] = forum.categories.filter(
             slug=request.GET["category"]
         ).first()
-    form = ThreadForm(request.POST or None, forum=forum, initial=initial)
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, forum=forum, initial=initial
+    )
     context = {"forum": forum, "group": forum.group, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            thread = services.thread_create(
-                author=request.user,
-                forum=forum,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                category=form.cleaned_data.get("category"),
-            )
+            with transaction.atomic():
+                thread = services.thread_create(
+                    author=request.user,
+                    forum=forum,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    category=form.cleaned_data.get("category"),
+                )
+                attach_uploads(
+                    request, thread.posts.get(position=1), form, thread=thread
+                )
         except RateLimited as error:
             return _rate_limited_response(
                 request, "forums/thread_create.html", context, error
@@ -91,7 +99,7 @@ def post_reply(request, slug, pk):
                 ),
                 "quoted_post": quoted.pk,
             }
-    form = ReplyForm(request.POST or None, initial=initial)
+    form = ReplyForm(request.POST or None, request.FILES or None, initial=initial)
     context = {
         "forum": thread.forum,
         "group": thread.forum.group,
@@ -101,12 +109,14 @@ def post_reply(request, slug, pk):
     }
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_create(
-                author=request.user,
-                thread=thread,
-                body=form.cleaned_data["body"],
-                quoted_post=quoted,
-            )
+            with transaction.atomic():
+                post = services.post_create(
+                    author=request.user,
+                    thread=thread,
+                    body=form.cleaned_data["body"],
+                    quoted_post=quoted,
+                )
+                attach_uploads(request, post, form, thread=thread)
         except RateLimited as error:
             return _rate_limited_response(
                 request, "forums/post_reply.html", context, error
@@ -128,18 +138,22 @@ def post_edit(request, pk):
     first = post.position == 1
     form = PostEditForm(
         request.POST or None,
+        request.FILES or None,
         first_post=first,
+        existing_attachments=post.attachments.count(),
         initial={"body": post.body, "title": thread.title},
     )
     context = {"forum": thread.forum, "thread": thread, "post": post, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(
-                editor=request.user,
-                post=post,
-                body=form.cleaned_data["body"],
-                title=form.cleaned_data.get("title"),
-            )
+            with transaction.atomic():
+                services.post_edit(
+                    editor=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                )
+                attach_uploads(request, post, form, thread=thread)
         except RateLimited as error:
             return _rate_limited_response(
                 request, "forums/post_edit.html", context, error

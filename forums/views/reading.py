@@ -120,6 +120,10 @@ def thread_detail(request, slug, pk):
                 author_name=post.author.profile.name if post.author else "",
                 url=post.get_absolute_url(),
             )
+    # Composer (issue 15): reactions with counts, two queries for the page.
+    selectors.post_reactions_summary(posts=posts, user=user)
+    for post in posts:
+        post.actions["react"] = permissions.can_react_to_post(user, post)
     if posts:
         services.thread_mark_read(user=user, thread=thread, position=posts[-1].position)
     can_reply = permissions.can_reply_to_thread(user, thread)

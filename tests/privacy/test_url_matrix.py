@@ -231,7 +231,7 @@ MATRIX = {
         "/working-groups/closed-circle/requests/{closed_request}/decline/",
         "/working-groups/no-such-group/requests/{closed_request}/decline/",
     ),
-    "people/<int:pk>/": Listing("/people/{member_pk}/"),
+    "people/<int:pk>/": Private("/people/{member_pk}/", "/people/{page_missing}/"),
     "forums/": Listing("/forums/"),
     "forums/moderation/": Listing("/forums/moderation/"),
     "forums/settings/": Listing("/forums/settings/"),
@@ -323,6 +323,23 @@ MATRIX = {
     "forums/<slug:slug>/<int:pk>/subscribe/": Private(
         "/forums/technologies-forum/{thread}/subscribe/",
         "/forums/technologies-forum/{thread_missing}/subscribe/",
+    ),
+    # The composer (issue 15).
+    "forums/post/<int:pk>/react/": Private(
+        "/forums/post/{post}/react/", "/forums/post/{post_missing}/react/"
+    ),
+    "forums/attachment/<int:pk>/": Private(
+        "/forums/attachment/{attachment}/", "/forums/attachment/{attachment_missing}/"
+    ),
+    "forums/<slug:slug>/preview/": Private(
+        "/forums/technologies-forum/preview/", "/forums/no-such-forum/preview/"
+    ),
+    "forums/<slug:slug>/mentions/": Private(
+        "/forums/technologies-forum/mentions/", "/forums/no-such-forum/mentions/"
+    ),
+    "forums/<slug:slug>/<int:pk>/mentions/": Private(
+        "/forums/technologies-forum/{thread}/mentions/",
+        "/forums/technologies-forum/{thread_missing}/mentions/",
     ),
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": Exempt(
         "Wagtail's password-protected pages: the portal does not use them"
@@ -444,7 +461,23 @@ def objects(world):
         "thread": world["thread"].pk,
         "thread_missing": missing,
         "event": world["event"].pk,
+        **_composer_objects(world, missing),
     }
+
+
+def _composer_objects(world, missing) -> dict:
+    """Issue 15: a file attached to the private forum's post."""
+    from django.core.files.base import ContentFile
+
+    from forums.models import PostAttachment
+
+    attachment = PostAttachment.objects.create(
+        post=world["post"],
+        file=ContentFile(b"%PDF-1.4 secret annex", name="secret-annex.pdf"),
+        name="secret-annex.pdf",
+        kind=PostAttachment.Kind.DOCUMENT,
+    )
+    return {"attachment": attachment.pk, "attachment_missing": missing}
 
 
 def _entries(objects):

@@ -367,7 +367,13 @@ def test_invited_person_accepts_on_the_site(client, group, moderator):
 def test_profile_pages_are_for_signed_in_people_and_hide_emails(
     client, group, moderator, member, outsider
 ):
-    set_profile(member, organisation="UIS", bio="Works on SDG 4.", expertise=["SDG 4"])
+    set_profile(
+        member,
+        organisation="UIS",
+        bio="Works on SDG 4.",
+        expertise=["SDG 4"],
+        listed_in_directory=True,  # profiles show only members who opted in
+    )
     url = f"/people/{member.pk}/"
 
     assert client.get(url).status_code == 404
