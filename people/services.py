@@ -15,14 +15,14 @@ from . import permissions
 from .emails import absolute_url, email_send
 from .models import (
     LessonProposal,
+    MentoringEvent,
     MentoringMessage,
-    MentoringNotification,
     MentoringRequest,
 )
 from .selectors import expert_has_capacity
 from .vocabulary import EXPERTISE_TAG_NAMES
 
-Event = MentoringNotification.Event
+Event = MentoringEvent
 Status = MentoringRequest.Status
 
 
@@ -32,11 +32,22 @@ def _deny(allowed: bool, message: str) -> None:
 
 
 def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
-    """On the site at once; by email after the transaction commits."""
-    MentoringNotification.objects.create(
-        recipient=recipient, actor=actor, request=request, event=event
+    """In the member's notifications (written by the worker once this commits);
+    by email after the transaction commits, unless they chose otherwise."""
+    from notifications.models import Kind
+    from notifications.preferences import email_wanted
+    from notifications.services import fan_out_after_commit
+
+    fan_out_after_commit(
+        kind=Kind.MENTORING,
+        verb=f"mentoring_{event}",
+        target="people.mentoring",
+        target_id=request.pk,
+        recipient_ids=[recipient.pk],
+        actor_id=getattr(actor, "pk", None),
+        key=f"mentoring:{request.pk}:{event}:{timezone.now().timestamp()}",
     )
-    if not recipient.is_active or not recipient.email:
+    if not recipient.is_active or not email_wanted(recipient, Kind.MENTORING):
         return
     email_send(
         template="mentoring_notification",
@@ -44,7 +55,7 @@ def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
         context={
             "recipient": recipient,
             "actor": actor,
-            "event": MentoringNotification.Event(event).label,
+            "event": MentoringEvent(event).label,
             "request": request,
             "url": absolute_url(request.get_absolute_url()),
         },
@@ -386,7 +397,12 @@ def lesson_decide(
 
 
 def notifications_mark_read(*, user, request: MentoringRequest | None = None) -> int:
-    unread = MentoringNotification.objects.filter(recipient=user, read_at__isnull=True)
+    """Mark read the mentoring notifications of ``user`` (of one exchange)."""
+    from notifications.models import Kind, Notification
+
+    unread = Notification.objects.filter(
+        recipient=user, kind=Kind.MENTORING, read_at__isnull=True
+    )
     if request is not None:
-        unread = unread.filter(request=request)
+        unread = unread.filter(target="people.mentoring", target_id=request.pk)
     return unread.update(read_at=timezone.now())

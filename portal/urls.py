@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
     path("", include("api.urls")),
     path("", include("people.urls")),
     path("", include("places.urls")),
+    # Notifications, the moderators' inbox (issue 15).
+    path("", include("notifications.urls")),
     prefix_default_language=False,
 )
 

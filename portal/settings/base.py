@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "search",
     "people",
     "places",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
