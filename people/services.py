@@ -32,13 +32,14 @@ def _deny(allowed: bool, message: str) -> None:
 
 
 def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
-    """In the member's notifications (written by the worker once this commits);
-    by email after the transaction commits, unless they chose otherwise."""
+    """In the member's notifications at once (one recipient: written with the
+    change); by email after the transaction commits, unless they chose
+    otherwise."""
     from notifications.models import Kind
     from notifications.preferences import email_wanted
-    from notifications.services import fan_out_after_commit
+    from notifications.services import notifications_fan_out
 
-    fan_out_after_commit(
+    notifications_fan_out(
         kind=Kind.MENTORING,
         verb=f"mentoring_{event}",
         target="people.mentoring",

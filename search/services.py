@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from languages.mail import recipient_language
-from portal.links import absolute_url
 from notifications.models import Kind
 from notifications.preferences import email_wanted
 from notifications.services import fan_out_after_commit
+from portal.links import absolute_url
 from portal.mail import mail_queue, retry_delay
 
 from .backends import (
