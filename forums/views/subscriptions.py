@@ -1,0 +1,124 @@
+"""Following threads and forums, delivery preferences and one-click unsubscribe."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services, tokens
+from ..forms import (
+    PreferenceForm,
+)
+from ..models import (
+    NotificationPreference,
+    Subscription,
+)
+from .common import _forum_or_404, _thread_or_404
+
+
+@require_POST
+@login_required
+def thread_subscribe(request, slug, pk):
+    thread = _thread_or_404(request, slug, pk)
+    if request.POST.get("action") == "unfollow":
+        subscription = selectors.subscription_for(user=request.user, thread=thread)
+        if subscription:
+            services.subscription_delete(user=request.user, subscription=subscription)
+        messages.success(request, _("You no longer follow this discussion."))
+    else:
+        services.subscription_create(user=request.user, thread=thread)
+        messages.success(request, _("You follow this discussion."))
+    return redirect(thread.get_absolute_url())
+
+
+@require_POST
+@login_required
+def forum_subscribe(request, slug):
+    forum = _forum_or_404(request, slug)
+    if request.POST.get("action") == "unfollow":
+        subscription = selectors.subscription_for(user=request.user, forum=forum)
+        if subscription:
+            services.subscription_delete(user=request.user, subscription=subscription)
+        messages.success(request, _("You no longer follow this forum."))
+    else:
+        services.subscription_create(user=request.user, forum=forum)
+        messages.success(request, _("You follow this forum."))
+    return redirect(forum.get_absolute_url())
+
+
+@login_required
+def preferences(request):
+    preference = selectors.preference_for(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST":
+        if request.POST.get("unfollow"):
+            subscription = get_object_or_404(
+                Subscription, pk=request.POST["unfollow"], user=request.user
+            )
+            services.subscription_delete(user=request.user, subscription=subscription)
+            messages.success(request, _("Unfollowed."))
+            return redirect("forums:preferences")
+        if form.is_valid():
+            preference = services.preference_update(
+                user=request.user, delivery=form.cleaned_data["delivery"]
+            )
+            if preference.email_mentions != form.cleaned_data["email_mentions"]:
+                preference.email_mentions = form.cleaned_data["email_mentions"]
+                preference.save(update_fields=["email_mentions"])
+            messages.success(request, _("Your email settings are saved."))
+            return redirect("forums:preferences")
+    return render(
+        request,
+        "forums/preferences.html",
+        {"form": form, "subscriptions": selectors.subscription_list(user=request.user)},
+    )
+
+
+@csrf_exempt
+def unsubscribe(request, token):
+    """One-click unsubscribe from an email: no sign-in, only the token's owner.
+
+    GET asks for confirmation (mail scanners follow links); POST unsubscribes,
+    including RFC 8058 one-click POSTs from mail clients, which carry no CSRF
+    token: the signed token is the credential.
+    """
+    payload = tokens.unsubscribe_read(token)
+    if payload is None:
+        return render(request, "forums/unsubscribe.html", {"invalid": True}, status=400)
+    subscription = None
+    if payload["k"] == tokens.SUBSCRIPTION:
+        subscription = (
+            Subscription.objects.filter(pk=payload.get("s"), user_id=payload["u"])
+            .select_related("thread", "forum")
+            .first()
+        )
+    what = ""
+    if subscription is not None:
+        what = (
+            subscription.thread.title
+            if subscription.thread
+            else subscription.forum.name
+        )
+    context = {
+        "scope": payload["k"],
+        "subscription": subscription,
+        "what": what,
+        "done": False,
+        "gone": payload["k"] == tokens.SUBSCRIPTION and subscription is None,
+    }
+    if request.method == "POST" and not context["gone"]:
+        if subscription is not None:
+            subscription.delete()
+        else:
+            preference, _created = NotificationPreference.objects.get_or_create(
+                user_id=payload["u"]
+            )
+            if payload["k"] == tokens.MENTIONS:
+                preference.email_mentions = False
+            else:
+                preference.delivery = NotificationPreference.Delivery.OFF
+            preference.save()
+        context["done"] = True
+    return render(request, "forums/unsubscribe.html", context)
