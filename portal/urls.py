@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("places.urls")),
     # Notifications, the moderators' inbox (issue 15).
     path("", include("notifications.urls")),
+    path("", include("inbox.urls")),
     prefix_default_language=False,
 )
 

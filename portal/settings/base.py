@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "people",
     "places",
     "notifications",
+    "inbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
