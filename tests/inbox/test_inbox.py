@@ -110,7 +110,8 @@ def test_approving_a_join_request_in_place(
     assert world["request"].status == Membership.Status.ACTIVE
     page = client.get(INBOX).text
     assert "Lin Wei is now a member." in page
-    assert 'data-join-request="%s"' % world["request"].pk not in page
+    request_pk = world["request"].pk
+    assert f'data-join-request="{request_pk}"' not in page
 
 
 def test_another_groups_request_answers_like_a_missing_one(client, world):
