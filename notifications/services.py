@@ -269,3 +269,24 @@ def _digest_send_one(*, recipient_id: int, now) -> int:
         },
     )
     return 1
+
+
+# -- The personal home ------------------------------------------------------
+
+
+def home_visit_record(*, user, visit_length):
+    """Remember that ``user`` looked at their home. A visit lasts
+    ``visit_length``: within it ``previous_seen_at`` (what "new since your last
+    visit" counts from) stays put, so reloading does not empty the news."""
+    from .models import HomeVisit
+
+    now = timezone.now()
+    visit = HomeVisit.objects.filter(user=user).first()
+    if visit is None:
+        return HomeVisit.objects.create(user=user, seen_at=now, previous_seen_at=None)
+    if now - visit.seen_at > visit_length:
+        HomeVisit.objects.filter(pk=visit.pk).update(
+            previous_seen_at=visit.seen_at, seen_at=now
+        )
+        visit.previous_seen_at, visit.seen_at = visit.seen_at, now
+    return visit
