@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from languages.mail import lazy_percent
@@ -56,7 +56,9 @@ def notifications_fan_out(
     subject = targets_load(target, [target_id]).get(target_id)
     if subject is None:
         return 0
-    title, url, group_id = spec.describe(subject)
+    with translation.override(None):
+        # Links without a language prefix: each reader lands in their own.
+        title, url, group_id = spec.describe(subject)
     key = (key or f"{verb}:{target}:{target_id}")[:200]
     users = list(
         get_user_model()
