@@ -5,6 +5,7 @@ and post), so no post ever reaches the same person twice, whichever way it came.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,10 +18,11 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from languages.mail import lazy_percent
 from languages.selectors import languages_for_emails
+from portal import visibility
 from portal.mail import mail_batch, mail_queue
 from working_groups.models import Membership
 
-from . import permissions, tokens
+from . import tokens
 from .markdown import plain_excerpt
 from .models import (
     EmailDelivery,
@@ -120,7 +122,9 @@ def post_notify(*, post_id: int, mentioned_usernames=(), new: bool = True) -> in
 
 def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
     post = (
-        Post.objects.select_related("thread__forum__group", "author__profile")
+        Post.objects.select_related(
+            "thread__forum__group", "author__profile", "quoted_post"
+        )
         .filter(pk=post_id)
         .first()
     )
@@ -138,11 +142,13 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
         .exclude(pk=post.author_id)
         .select_related("forum_preference", "profile")
     )
+    mentioned = list(mentioned)
+    mentioned_ids = [user.pk for user in mentioned]
     mentioned = [
         user for user in mentioned if user.email and _preference(user).email_mentions
     ]
     sent = 0
-    readers = _readers(thread, mentioned)
+    readers = visibility.readers(mentioned, thread)
     mentioned = [user for user in mentioned if user.pk in readers]
     claimed = _claim(mentioned, post, EmailDelivery.Kind.MENTION)
     languages = languages_for_emails([user.email for user in mentioned])
@@ -163,6 +169,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
         )
         sent += 1
 
+    subscriber_ids = []
     if new:
         subscriptions = (
             Subscription.objects.filter(Q(thread=thread) | Q(forum=thread.forum))
@@ -174,6 +181,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
         by_user = {}
         for subscription in subscriptions:
             by_user.setdefault(subscription.user_id, subscription)
+        subscriber_ids = list(by_user)
         recipients = [
             subscription
             for subscription in by_user.values()
@@ -181,7 +189,7 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
             and _preference(subscription.user).delivery
             == NotificationPreference.Delivery.IMMEDIATE
         ]
-        readers = _readers(thread, [s.user for s in recipients])
+        readers = visibility.readers([s.user for s in recipients], thread)
         recipients = [s for s in recipients if s.user_id in readers]
         claimed = _claim(
             [s.user for s in recipients], post, EmailDelivery.Kind.IMMEDIATE
@@ -210,26 +218,62 @@ def _post_notify(*, post_id: int, mentioned_usernames, new: bool) -> int:
                 languages=languages,
             )
             sent += 1
+    _site_notify(
+        post=post,
+        mentioned_ids=mentioned_ids,
+        subscriber_ids=subscriber_ids,
+        new=new,
+    )
     return sent
 
 
-def _readers(thread, users) -> set[int]:
-    """Ids of ``users`` who may read ``thread`` (a deliverable post's thread is
-    neither hidden nor deleted, so reading its forum is enough): one query at
-    most, whatever the number of users."""
-    users = list(users)
-    forum = thread.forum
-    if not users or permissions.forum_is_public(forum):
-        return {user.pk for user in users}
-    ids = {user.pk for user in users if user.is_staff and user.is_active}
-    ids |= set(
-        Membership.objects.filter(
-            group_id=forum.group_id,
-            status=Membership.Status.ACTIVE,
-            user_id__in=[user.pk for user in users],
-        ).values_list("user_id", flat=True)
+RESOURCE_LINK = re.compile(
+    r'href="(?:https?://[^/"]+)?(?:/[a-z]{2}(?:-[a-z]+)?)?/knowledge/([a-z0-9_-]+)/"'
+)
+
+
+def _site_notify(*, post: Post, mentioned_ids, subscriber_ids, new: bool) -> None:
+    """The same post on the site's notifications, for everyone it concerns:
+    the people it mentions, the author it quotes, the owners of resources it
+    links to and (for a new post) those who follow the thread or forum; once
+    each, in the worker (notifications checks who may read the post)."""
+    from knowledge.models import ResourcePage
+    from notifications.models import Kind
+    from notifications.services import notifications_fan_out
+
+    common = {"target": "forums.post", "target_id": post.pk, "actor_id": post.author_id}
+    told = set(mentioned_ids)
+    notifications_fan_out(
+        kind=Kind.MENTION, verb="mention", recipient_ids=mentioned_ids, **common
     )
-    return ids
+    quoted = post.quoted_post
+    if new and quoted is not None and quoted.author_id and quoted.deleted_at is None:
+        notifications_fan_out(
+            kind=Kind.QUOTE, verb="quote", recipient_ids=[quoted.author_id], **common
+        )
+        told.add(quoted.author_id)
+    slugs = set(RESOURCE_LINK.findall(post.body_html or ""))
+    if slugs:
+        owners = set(
+            ResourcePage.objects.live()
+            .filter(slug__in=slugs, owner__isnull=False)
+            .values_list("owner_id", flat=True)
+        )
+        notifications_fan_out(
+            kind=Kind.RESOURCE_MENTION,
+            verb="resource_mention",
+            recipient_ids=owners - told,
+            key=f"resource_mention:forums.post:{post.pk}",
+            **common,
+        )
+        told |= owners
+    if subscriber_ids:
+        notifications_fan_out(
+            kind=Kind.REPLY,
+            verb="new_thread" if post.position == 1 else "reply",
+            recipient_ids=[pk for pk in subscriber_ids if pk not in told],
+            **common,
+        )
 
 
 def _claim(users, post, kind) -> set[int]:

@@ -5,6 +5,9 @@ import logging
 from django.contrib.auth import get_user_model
 from wagtail.models import WorkflowState
 
+from notifications.models import Kind
+from notifications.preferences import email_wanted
+from notifications.services import fan_out_after_commit
 from portal.links import absolute_url
 from portal.mail import mail_queue
 
@@ -27,14 +30,20 @@ def resource_outcome_notify(*, workflow_state_id: int, actor_id: int | None = No
     if resource is None:
         return
     recipient = state.requested_by or resource.owner
-    if (
-        recipient is None
-        or not recipient.is_active
-        or not recipient.email
-        or recipient.pk == actor_id
-    ):
+    if recipient is None or not recipient.is_active or recipient.pk == actor_id:
         return
     approved = state.status == WorkflowState.STATUS_APPROVED
+    fan_out_after_commit(
+        kind=Kind.SUBMISSION,
+        verb="submission_approved" if approved else "submission_rejected",
+        target="knowledge.submission",
+        target_id=resource.pk,
+        recipient_ids=[recipient.pk],
+        actor_id=actor_id,
+        key=f"submission:{state.pk}:{state.current_task_state_id}",
+    )
+    if not email_wanted(recipient, Kind.SUBMISSION):
+        return
     task_state = state.current_task_state
     moderator = None
     if task_state is not None and task_state.finished_by_id:

@@ -144,37 +144,15 @@ class LessonProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
 
-class MentoringNotification(models.Model):
-    """What changed in a member's mentoring, shown on the site until read."""
+class MentoringEvent(models.TextChoices):
+    """What changed in a member's mentoring (told through notifications)."""
 
-    class Event(models.TextChoices):
-        REQUESTED = "requested", _("asked you for mentoring")
-        ACCEPTED = "accepted", _("accepted your request")
-        DECLINED = "declined", _("declined your request")
-        REDIRECTED = "redirected", _("suggested someone else")
-        MESSAGE = "message", _("wrote to you")
-        CLOSED = "closed", _("closed the exchange")
-        LESSON_PROPOSED = "lesson_proposed", _("proposes a lesson learned")
-        LESSON_CONSENTED = "lesson_consented", _("agreed to share the lesson")
-        LESSON_REFUSED = "lesson_refused", _("did not agree to share the lesson")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="mentoring_notifications",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    request = models.ForeignKey(
-        MentoringRequest, on_delete=models.CASCADE, related_name="notifications"
-    )
-    event = models.CharField(max_length=30, choices=Event.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["recipient", "read_at"], name="mentoring_notif_unread")
-        ]
+    REQUESTED = "requested", _("asked you for mentoring")
+    ACCEPTED = "accepted", _("accepted your request")
+    DECLINED = "declined", _("declined your request")
+    REDIRECTED = "redirected", _("suggested someone else")
+    MESSAGE = "message", _("wrote to you")
+    CLOSED = "closed", _("closed the exchange")
+    LESSON_PROPOSED = "lesson_proposed", _("proposes a lesson learned")
+    LESSON_CONSENTED = "lesson_consented", _("agreed to share the lesson")
+    LESSON_REFUSED = "lesson_refused", _("did not agree to share the lesson")

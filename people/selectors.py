@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from portal.models import ExpertiseTag, UserProfile
 
-from .models import LessonProposal, MentoringNotification, MentoringRequest
+from .models import LessonProposal, MentoringRequest
 from .vocabulary import EXPERTISE_LABELS
 
 User = get_user_model()
@@ -216,19 +216,25 @@ def lesson_proposal_for(*, request: MentoringRequest) -> LessonProposal | None:
     )
 
 
-def notification_list(*, user, limit: int = 50) -> list[MentoringNotification]:
-    return list(
-        MentoringNotification.objects.filter(recipient=user).select_related(
-            "actor__profile", "request"
-        )[:limit]
+def notification_list(*, user, limit: int = 50) -> list:
+    """The member's mentoring notifications (the one notification system),
+    each with its ``text``."""
+    from notifications.models import Kind
+    from notifications.selectors import notifications_for, visible_notifications
+
+    return visible_notifications(
+        user=user,
+        notifications=notifications_for(user=user).filter(kind=Kind.MENTORING)[:limit],
     )
 
 
 def notification_unread_count(*, user) -> int:
+    from notifications.models import Kind, Notification
+
     if not getattr(user, "is_authenticated", False):
         return 0
-    return MentoringNotification.objects.filter(
-        recipient=user, read_at__isnull=True
+    return Notification.objects.filter(
+        recipient=user, kind=Kind.MENTORING, read_at__isnull=True
     ).count()
 
 

@@ -16,14 +16,14 @@ from portal.models import UserProfile
 from . import permissions
 from .models import (
     LessonProposal,
+    MentoringEvent,
     MentoringMessage,
-    MentoringNotification,
     MentoringRequest,
 )
 from .selectors import expert_has_capacity
 from .vocabulary import EXPERTISE_TAG_NAMES
 
-Event = MentoringNotification.Event
+Event = MentoringEvent
 Status = MentoringRequest.Status
 
 
@@ -33,11 +33,23 @@ def _deny(allowed: bool, message: str) -> None:
 
 
 def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
-    """On the site at once; by email after the transaction commits."""
-    MentoringNotification.objects.create(
-        recipient=recipient, actor=actor, request=request, event=event
+    """In the member's notifications at once (one recipient: written with the
+    change); by email after the transaction commits, unless they chose
+    otherwise."""
+    from notifications.models import Kind
+    from notifications.preferences import email_wanted
+    from notifications.services import notifications_fan_out
+
+    notifications_fan_out(
+        kind=Kind.MENTORING,
+        verb=f"mentoring_{event}",
+        target="people.mentoring",
+        target_id=request.pk,
+        recipient_ids=[recipient.pk],
+        actor_id=getattr(actor, "pk", None),
+        key=f"mentoring:{request.pk}:{event}:{timezone.now().timestamp()}",
     )
-    if not recipient.is_active or not recipient.email:
+    if not recipient.is_active or not email_wanted(recipient, Kind.MENTORING):
         return
     mail_queue(
         template="people/mentoring_notification",
@@ -45,7 +57,7 @@ def _notify(*, request: MentoringRequest, recipient, actor, event: str) -> None:
         context={
             "recipient": recipient,
             "actor": actor,
-            "event": MentoringNotification.Event(event).label,
+            "event": MentoringEvent(event).label,
             "request": request,
             "url": absolute_url(request.get_absolute_url()),
         },
@@ -387,7 +399,12 @@ def lesson_decide(
 
 
 def notifications_mark_read(*, user, request: MentoringRequest | None = None) -> int:
-    unread = MentoringNotification.objects.filter(recipient=user, read_at__isnull=True)
+    """Mark read the mentoring notifications of ``user`` (of one exchange)."""
+    from notifications.models import Kind, Notification
+
+    unread = Notification.objects.filter(
+        recipient=user, kind=Kind.MENTORING, read_at__isnull=True
+    )
     if request is not None:
-        unread = unread.filter(request=request)
+        unread = unread.filter(target="people.mentoring", target_id=request.pk)
     return unread.update(read_at=timezone.now())

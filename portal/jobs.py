@@ -51,6 +51,13 @@ def forum_digests():
         return import_string("forums.notifications.digests_send")()
 
 
+def notification_digests():
+    from .mail import mail_batch
+
+    with mail_batch():
+        return import_string("notifications.services.notification_digests_send")()
+
+
 def queue_cleanup(*, now=None):
     """Forget finished tasks, sent mail and schedule runs after the retention
     period (failed mail stays for staff to read)."""

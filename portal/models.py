@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -74,11 +75,29 @@ class HomePage(BasePage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # A signed-in member gets their personal home (portal.member_home).
+            from portal.member_home import member_home_sections
+
+            context.update(member_home_sections(user=request.user))
+            return context
         from portal.selectors import home_sections
 
-        context = super().get_context(request, *args, **kwargs)
         context.update(home_sections(user=request.user))
         return context
+
+    def get_template(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return "portal/member_home.html"
+        return super().get_template(request, *args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # Personal: never kept by the visitors' page cache or a proxy.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ExpertiseTag(TaggedItemBase):

@@ -29,6 +29,7 @@ JOBS = {
     "forum_digests": "portal.jobs.forum_digests",
     "clearsessions": "portal.jobs.clearsessions",
     "queue_cleanup": "portal.jobs.queue_cleanup",
+    "notification_digests": "portal.jobs.notification_digests",
 }
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

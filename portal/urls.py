@@ -48,6 +48,9 @@ urlpatterns += i18n_patterns(
     path("", include("api.urls")),
     path("", include("people.urls")),
     path("", include("places.urls")),
+    # Notifications, the moderators' inbox (issue 15).
+    path("", include("notifications.urls")),
+    path("", include("inbox.urls")),
     prefix_default_language=False,
 )
 

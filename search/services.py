@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from languages.mail import recipient_language
+from notifications.models import Kind
+from notifications.preferences import email_wanted
+from notifications.services import fan_out_after_commit
 from portal.links import absolute_url
 from portal.mail import mail_queue, retry_delay
 
@@ -516,7 +519,7 @@ def _alert_one(pk: int, now: datetime, report: AlertReport) -> None:
             return
         report.checked += 1
         hits = saved_search_new_items(saved_search=saved, now=now)
-        if hits and saved.user.email:
+        if hits and saved.user.is_active:
             SavedSearchAlertItem.objects.bulk_create(
                 [
                     SavedSearchAlertItem(
@@ -526,9 +529,18 @@ def _alert_one(pk: int, now: datetime, report: AlertReport) -> None:
                 ],
                 ignore_conflicts=True,
             )
-            saved_search_alert_send(saved_search=saved, hits=hits, now=now)
+            fan_out_after_commit(
+                kind=Kind.SAVED_SEARCH,
+                verb="saved_search",
+                target="search.saved_search",
+                target_id=saved.pk,
+                recipient_ids=[saved.user_id],
+                key=f"saved_search:{saved.pk}:{now.isoformat()}",
+            )
+            if email_wanted(saved.user, Kind.SAVED_SEARCH):
+                saved_search_alert_send(saved_search=saved, hits=hits, now=now)
+                report.emails += 1
             saved.last_alert_at = now
-            report.emails += 1
             report.items += min(len(hits), ALERT_MAX_ITEMS)
         saved.last_checked_at = now
         saved.save(update_fields=["last_alert_at", "last_checked_at"])

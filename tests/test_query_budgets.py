@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 # Pages only a signed-in member sees.
 MEMBER_ONLY = {"members", "submit", "my submissions", "forum settings", "profile"}
 MEMBER_ONLY |= {"profile picture"}  # issue 15: faces
+MEMBER_ONLY |= {"notifications", "notifications unread", "notification settings"}
 
 
 def _grow(world: dict, *, groups: int, per_group: int) -> None:
@@ -57,7 +58,21 @@ def _grow(world: dict, *, groups: int, per_group: int) -> None:
                     forum=target, title=f"Data question {number}.{item}"
                 )
                 PostFactory(thread=thread, author=world["member"])
-                PostFactory(thread=thread)
+                _notify_member(world["member"], PostFactory(thread=thread))
+
+
+def _notify_member(member, post) -> None:
+    """The member follows every discussion: each reply is a notification."""
+    from notifications.services import notifications_fan_out
+
+    notifications_fan_out(
+        kind="reply",
+        verb="reply",
+        target="forums.post",
+        target_id=post.pk,
+        recipient_ids=[member.pk],
+        actor_id=post.author_id,
+    )
 
 
 def _pages(world: dict) -> list[tuple[str, str]]:
@@ -102,6 +117,9 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("profile picture", "/accounts/profile/picture/"),
         ("health", "/healthz"),
         ("readiness", "/readyz"),
+        ("notifications", "/notifications/"),
+        ("notifications unread", "/notifications/?unread=1"),
+        ("notification settings", "/notifications/settings/"),
     ]
 
 
@@ -205,3 +223,48 @@ def test_the_group_events_page_needs_no_more_queries_with_more_events(
     small = queries()
     grow(5)
     assert queries() <= small
+def test_the_moderators_inbox_needs_no_more_queries_with_more_waiting(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    """Join requests, resources in review, flags, suspensions and upcoming
+    events: the inbox reads each kind in bulk."""
+    from forums.models import Suspension
+    from knowledge.services import resource_submit
+    from tests.factories.forums import FlagFactory
+    from working_groups.models import Membership
+    from working_groups.services import group_moderation_setup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        knowledge_index_get_or_create()
+        community_forum_get_or_create()
+        group = group_moderation_setup(group=WorkingGroupFactory(title="Inbox group"))
+        moderator = UserFactory(username="inbox-moderator")
+        MembershipFactory(user=moderator, group=group, role=Membership.Role.MODERATOR)
+    forum = forum_for_group_ensure(group=group)
+    client.force_login(moderator)
+
+    def grow(count):
+        for _ in range(count):
+            MembershipFactory(group=group, status=Membership.Status.PENDING)
+            FlagFactory(post=PostFactory(thread=ThreadFactory(forum=forum)))
+            Suspension.objects.create(forum=forum, user=UserFactory(), reason="Spam")
+            EventFactory(group=group, capacity=0)
+            with django_capture_on_commit_callbacks(execute=True):
+                resource_submit(
+                    submitter=moderator,
+                    group=group,
+                    title="Pending report",
+                    summary="In review.",
+                    format="report",
+                )
+
+    def count():
+        client.get("/moderation/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/moderation/").status_code == 200
+        return len(queries)
+
+    grow(1)
+    small = count()
+    grow(3)
+    assert count() <= small

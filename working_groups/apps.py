@@ -13,6 +13,7 @@ class WorkingGroupsConfig(AppConfig):
         from . import signals  # noqa: F401
         from .models import EventPage, WorkingGroupPage
         from .permissions import can_view_event, can_view_group
+        from .selectors import group_ids_prime
 
         visibility.register(
             WorkingGroupPage,
@@ -21,3 +22,4 @@ class WorkingGroupsConfig(AppConfig):
         visibility.register(
             EventPage, lambda user, event: event.live and can_view_event(user, event)
         )
+        visibility.register_primer(group_ids_prime)

@@ -2,7 +2,6 @@ from django import template
 
 from knowledge.vocabulary import LANGUAGE_NAMES
 
-from ..selectors import notification_unread_count
 from ..vocabulary import expertise_label
 
 register = template.Library()
@@ -25,9 +24,3 @@ def language_names(profile) -> str:
     return ", ".join(
         str(LANGUAGE_NAMES.get(code, code)) for code in profile.languages_spoken or []
     )
-
-
-@register.simple_tag(takes_context=True)
-def mentoring_unread(context) -> int:
-    request = context.get("request")
-    return notification_unread_count(user=getattr(request, "user", None))

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "search",
     "people",
     "places",
+    "notifications",
+    "inbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -298,6 +300,7 @@ PORTAL_SCHEDULE = {
     "forum_digests": 900,
     "clearsessions": 86400,
     "queue_cleanup": 86400,
+    "notification_digests": 86400,  # notifications delivered as a daily digest
 }
 # Finished tasks, sent mail and schedule runs are kept this long.
 QUEUE_RETENTION_DAYS = int(os.environ.get("QUEUE_RETENTION_DAYS", "14"))

@@ -158,6 +158,8 @@ def site_pages(role):
             ("people empty", "/people/?q=zzqxwv"),
             ("my directory entry", "/people/me/"),
             ("mentoring", "/people/mentoring/"),
+            ("notifications", "/notifications/"),
+            ("notification settings", "/notifications/settings/"),
             ("join group 2", f"{groups[1].url.rstrip('/')}/join/".replace("//", "/")),
         ]
     if role == "moderator":
@@ -167,6 +169,7 @@ def site_pages(role):
             ("resource moderation", "/knowledge/moderation/"),
             ("forum moderation", f"/forums/{group_forum.slug}/moderation/"),
             ("forums moderation overview", "/forums/moderation/"),
+            ("moderators' inbox", "/moderation/"),
         ]
     return pages
 

@@ -6,7 +6,9 @@ from django.test import override_settings
 
 from knowledge.models import ResourcePage
 from languages.services import language_preference_set
-from people.models import LessonProposal, MentoringNotification, MentoringRequest
+from people.models import LessonProposal, MentoringRequest
+from notifications.models import Notification
+from people.models import LessonProposal, MentoringRequest
 from people.services import (
     directory_entry_update,
     lesson_decide,
@@ -29,8 +31,8 @@ def test_request_notifies_the_expert_on_the_site_and_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         request = mentoring_create(requester=requester, expert=expert, country="SN")
     assert request.status == MentoringRequest.Status.PENDING
-    note = MentoringNotification.objects.get(recipient=expert)
-    assert note.event == "requested" and note.read_at is None
+    note = Notification.objects.get(recipient=expert)
+    assert note.verb == "mentoring_requested" and note.read_at is None
     assert [message.to for message in mailoutbox] == [[expert.email]]
     assert "Lin Wei asked you for mentoring" in mailoutbox[0].subject
     assert f"/people/mentoring/{request.pk}/" in mailoutbox[0].body
@@ -111,8 +113,8 @@ def test_decline_with_a_suggestion_points_to_another_listed_expert(expert, reque
     )
     assert request.status == "redirected"
     assert request.suggested_expert == other
-    assert MentoringNotification.objects.filter(
-        recipient=requester, event="redirected"
+    assert Notification.objects.filter(
+        recipient=requester, verb="mentoring_redirected"
     ).exists()
 
 
@@ -144,8 +146,8 @@ def test_messages_only_in_an_accepted_exchange(expert, requester):
     mentoring_message_create(author=requester, request=request, body="Hello!")
     mentoring_message_create(author=expert, request=request, body="Welcome.")
     assert [m.body for m in request.messages.all()] == ["Hello!", "Welcome."]
-    assert MentoringNotification.objects.filter(
-        recipient=expert, event="message"
+    assert Notification.objects.filter(
+        recipient=expert, verb="mentoring_message"
     ).exists()
     mentoring_request_close(user=requester, request=request, outcome="Plan agreed.")
     with pytest.raises(PermissionDenied):
@@ -226,8 +228,8 @@ def test_refused_consent_shares_nothing(closed_exchange, expert, requester, grou
     assert not ResourcePage.objects.filter(
         title="Tablets for the school census"
     ).exists()
-    assert MentoringNotification.objects.filter(
-        recipient=expert, event="lesson_refused"
+    assert Notification.objects.filter(
+        recipient=expert, verb="mentoring_lesson_refused"
     ).exists()
 
 

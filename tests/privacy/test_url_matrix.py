@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from forums.models import Flag, Suspension
 from knowledge.services import resource_submit
+from notifications.models import Notification
 from search.models import SavedSearch
 from tests.factories import MembershipFactory, UserFactory
 from working_groups.models import Membership
@@ -373,6 +374,38 @@ MATRIX = {
         "/working-groups/closed-circle/events/{page_missing}/materials/",
     ),
 }
+# Notifications and the moderators' inbox (issue 15): a member's own
+# notifications; the inbox and its actions for moderators only.
+MATRIX.update(
+    {
+        "notifications/": Listing("/notifications/"),
+        "notifications/read/": Listing("/notifications/read/"),
+        "notifications/settings/": Listing("/notifications/settings/"),
+        "notifications/<int:pk>/": Private(
+            "/notifications/{notification}/", "/notifications/{notification_missing}/"
+        ),
+        "notifications/<int:pk>/read/": Private(
+            "/notifications/{notification}/read/",
+            "/notifications/{notification_missing}/read/",
+        ),
+        "moderation/": Listing("/moderation/"),
+        "moderation/join-requests/<int:pk>/": Private(
+            "/moderation/join-requests/{closed_request}/",
+            "/moderation/join-requests/{page_missing}/",
+        ),
+        "moderation/resources/<int:pk>/": Private(
+            "/moderation/resources/{pending}/", "/moderation/resources/{page_missing}/"
+        ),
+        "moderation/flags/<int:pk>/": Private(
+            "/moderation/flags/{flag}/", "/moderation/flags/{flag_missing}/"
+        ),
+        "moderation/suspensions/<int:pk>/lift/": Private(
+            "/moderation/suspensions/{suspension}/lift/",
+            "/moderation/suspensions/{suspension_missing}/lift/",
+        ),
+    }
+)
+
 # Pages served by Wagtail's catch-all, checked like the routes above.
 PAGES = [
     Private(
@@ -441,8 +474,18 @@ def objects(world):
         format="report",
         external_url="https://example.org/draft",
     )
+    notification = Notification.objects.create(
+        recipient=world["member"],
+        kind="reply",
+        verb="reply",
+        title="Secret plans",
+        url=f"/forums/technologies-forum/{world['thread'].pk}/",
+        key="matrix",
+    )
     missing = 10**6
     return {
+        "notification": notification.pk,
+        "notification_missing": missing,
         "document": world["document"].pk,
         "document_missing": missing,
         "saved": saved.pk,

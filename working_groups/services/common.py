@@ -90,7 +90,16 @@ def _group_context(group: WorkingGroupPage) -> dict:
     }
 
 
-def _notify_person(*, template: str, subject: str, user, context: dict):
+def _notify_person(
+    *, template: str, subject: str, user, context: dict, kind: str | None = None
+):
+    """Email ``user``; for a ``kind`` of notification, only if they want it by
+    email at once (notifications.preferences)."""
+    if kind is not None:
+        from notifications.preferences import email_wanted
+
+        if not email_wanted(user, kind):
+            return
     email_send(
         template=template,
         subject=subject,

@@ -52,11 +52,29 @@ def _promote_from_waitlist(event: EventPage) -> list[EventRegistration]:
     may_see = {
         user.pk for user in recipients_who_can_see([r.user for r in promoted], event)
     }
+    from notifications.models import Kind
+    from notifications.preferences import email_recipients
+    from notifications.services import fan_out_after_commit
+
+    fan_out_after_commit(
+        kind=Kind.WAITLIST,
+        verb="waitlist_promoted",
+        target="working_groups.event",
+        target_id=event.pk,
+        recipient_ids=may_see,
+        key=f"waitlist_promoted:{event.pk}:{now.isoformat()}",
+    )
+    emailed = {
+        user.pk
+        for user in email_recipients(
+            [r.user for r in promoted if r.user_id in may_see], Kind.WAITLIST
+        )
+    }
     for registration in promoted:
         registration.status = EventRegistration.Status.GOING
         registration.status_changed_at = now
         registration.save(update_fields=["status", "status_changed_at", "updated_at"])
-        if registration.user_id not in may_see:
+        if registration.user_id not in emailed:
             continue
         _notify_person(
             template="event_promoted",
@@ -164,6 +182,10 @@ def event_change_notify(*, event_id: int, change: str) -> None:
     recipients = recipients_who_can_see(
         [registration.user for registration in registrations], event
     )
+    from notifications.models import Kind
+    from notifications.preferences import email_recipients
+
+    recipients = email_recipients(recipients, Kind.EVENT)
     email_send(
         template=template,
         subject=subject,

@@ -32,6 +32,14 @@ from .common import (
 REQUESTS_PER_DAY = 3
 
 
+# Decisions on a request to join that the applicant hears about in their
+# notifications.
+DECISION_VERBS = {
+    Membership.Status.ACTIVE: "membership_approved",
+    Membership.Status.DECLINED: "membership_declined",
+}
+
+
 def _moderator_decision(
     membership: Membership,
     *,
@@ -58,11 +66,26 @@ def _moderator_decision(
         to_status=to_status,
         message=message,
     )
+    verb = DECISION_VERBS.get(to_status)
+    if verb is not None:
+        from notifications.models import Kind
+        from notifications.services import fan_out_after_commit
+
+        fan_out_after_commit(
+            kind=Kind.MEMBERSHIP,
+            verb=verb,
+            target="working_groups.group",
+            target_id=group.pk,
+            recipient_ids=[membership.user_id],
+            actor_id=getattr(actor, "pk", None),
+            key=f"{verb}:{membership.pk}:{membership.decided_at.isoformat()}",
+        )
     _notify_person(
         template=template,
         subject=lazy_percent(subject, group=group.title),
         user=membership.user,
         context={**_group_context(group), "message": message},
+        kind="membership" if verb is not None else None,
     )
     _notify_moderators(
         group=group,

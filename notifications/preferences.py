@@ -1,0 +1,66 @@
+"""How each kind of notification reaches each member: on the site only, by
+email at once, in a daily digest, or not at all.
+
+Absent a choice every kind is emailed at once, as before this app. The forum
+emails (new posts in what one follows, mentions) keep their own sender and
+digests (forums.notifications); the choices made here are written through to
+the forum preference so both agree.
+"""
+
+from .models import Delivery, DeliveryPreference, Kind
+
+DEFAULT = Delivery.EMAIL
+
+
+def _forum_delivery(user) -> dict:
+    """What the older forum settings say, for members who never chose here."""
+    from forums.models import NotificationPreference
+
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if preference is None:
+        return {}
+    reply = {
+        NotificationPreference.Delivery.IMMEDIATE: Delivery.EMAIL,
+        NotificationPreference.Delivery.DAILY: Delivery.DIGEST,
+        NotificationPreference.Delivery.WEEKLY: Delivery.DIGEST,
+        NotificationPreference.Delivery.OFF: Delivery.SITE,
+    }[preference.delivery]
+    mention = Delivery.EMAIL if preference.email_mentions else Delivery.SITE
+    return {Kind.REPLY: reply, Kind.MENTION: mention}
+
+
+def deliveries_for(user) -> dict[str, str]:
+    """Every kind's delivery for ``user``."""
+    chosen = dict.fromkeys(Kind.values, DEFAULT)
+    chosen.update(_forum_delivery(user))
+    chosen.update(
+        DeliveryPreference.objects.filter(user=user).values_list("kind", "delivery")
+    )
+    return chosen
+
+
+def deliveries_of(user_ids, kind: str) -> dict[int, str]:
+    """``kind``'s delivery for each of ``user_ids``, in one query."""
+    user_ids = list(user_ids)
+    chosen = dict.fromkeys(user_ids, DEFAULT)
+    chosen.update(
+        DeliveryPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    return chosen
+
+
+def email_wanted(user, kind: str) -> bool:
+    """Whether an email about ``kind`` goes to ``user`` at once (the apps that
+    write their own emails ask this before queueing one)."""
+    if user is None or not getattr(user, "email", ""):
+        return False
+    return deliveries_of([user.pk], kind)[user.pk] == Delivery.EMAIL
+
+
+def email_recipients(users, kind: str) -> list:
+    """The ``users`` who get an email about ``kind`` at once (one query)."""
+    users = [user for user in users if user is not None and user.email]
+    chosen = deliveries_of([user.pk for user in users], kind)
+    return [user for user in users if chosen[user.pk] == Delivery.EMAIL]
