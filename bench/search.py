@@ -513,6 +513,8 @@ def bench_database_reused(name, backend, count, rounds):
         "timings": timings,
         "totals": totals,
     }
+
+
 def corpus_relevance(backend, documents):
     """nDCG@10 and MRR of the rule-judged queries (search/relevance/bench.json)."""
     from search.permissions import SearchScope

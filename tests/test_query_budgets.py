@@ -223,6 +223,8 @@ def test_the_group_events_page_needs_no_more_queries_with_more_events(
     small = queries()
     grow(5)
     assert queries() <= small
+
+
 def test_the_moderators_inbox_needs_no_more_queries_with_more_waiting(
     client, home_page, django_capture_on_commit_callbacks
 ):

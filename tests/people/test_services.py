@@ -6,7 +6,6 @@ from django.test import override_settings
 
 from knowledge.models import ResourcePage
 from languages.services import language_preference_set
-from people.models import LessonProposal, MentoringRequest
 from notifications.models import Notification
 from people.models import LessonProposal, MentoringRequest
 from people.services import (
