@@ -1,7 +1,7 @@
 import pytest
 
 from portal.demo import home_page_get_or_create
-from tests.db_snapshot import forget_cached_ids, load_demo
+from tests.db_snapshot import load_demo, refresh_cached_ids, stats
 
 
 @pytest.fixture
@@ -15,8 +15,6 @@ def demo_content(db):
     """The full demo content of shared/PRODUCT.md (loaded once per session and
     copied back for later tests: tests/db_snapshot.py)."""
     load_demo()
-    yield
-    forget_cached_ids()
 
 
 class DeliveredMail(list):
@@ -101,12 +99,54 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-# --- Suite speed (tests/db_snapshot.py): how often the demo was really loaded.
-def pytest_terminal_summary(terminalreporter):
-    from tests.db_snapshot import stats
+# --- Suite speed (tests/db_snapshot.py, README "Test suite speed") -----------
+@pytest.fixture(autouse=True)
+def _cached_ids_after_copied_rows():
+    """After a test whose copied-back rows changed the content types' ids (and
+    were then rolled back or flushed), the cache holds the database's own."""
+    changed = stats["content_types_changed"]
+    yield
+    if stats["content_types_changed"] != changed:
+        refresh_cached_ids()
 
+
+def pytest_terminal_summary(terminalreporter):
     if stats["loaded"] or stats["copied"]:
         terminalreporter.write_line(
-            f"demo content: loaded {stats['loaded']} time(s), "
+            f"snapshots (demo, privacy world): built {stats['loaded']} time(s), "
             f"copied back {stats['copied']} time(s)"
         )
+
+
+ENGINE_NAMES = ("opensearch", "elasticsearch")
+
+
+def needs_engine(item) -> bool:
+    """A test that runs on a real OpenSearch or Elasticsearch node."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "search_engines" in fixtures or "engine_url" in fixtures:
+        return True
+    callspec = getattr(item, "callspec", None)
+    return bool(callspec) and any(
+        value in ENGINE_NAMES
+        for value in callspec.params.values()
+        if isinstance(value, str)
+    )
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if needs_engine(item):
+            item.add_marker(pytest.mark.engines)
+
+
+def pytest_collection_finish(session):
+    """Boot the search engine nodes while the test database is being made,
+    when a collected test needs them (tests/engines; the session fixture
+    ``search_engines`` then takes the nodes already booting)."""
+    if session.config.option.collectonly:
+        return
+    if any(needs_engine(item) for item in session.items):
+        from tests import engines
+
+        engines.start_early()

@@ -1,38 +1,41 @@
 """Expensive database content built once per session, then copied back.
 
-``demo_content`` and ``demo_live`` used to run ``load_demo`` for every test that
-asked for them (a few seconds each on a loaded machine). Now the first such test
-in a given database state runs ``load_demo`` for real; its rows are then copied
-out of PostgreSQL (``COPY ... TO STDOUT``, every table) and kept in memory. A
-later test that starts from the *same* state (the same rows in every table:
-``fingerprint``) gets those rows copied back in (``COPY ... FROM STDIN``) with
-triggers and foreign-key checks off for the few milliseconds of the copy, since
-the rows were consistent when they were copied out. A test whose database
-differs (a fixture made rows first, a setting changed) runs ``load_demo`` for
-real as before, so a snapshot never stands in for a state it was not made from.
+``demo_content``/``demo_live`` (``load_demo``) and the privacy ``world``
+fixtures used to be built for every test that asked for them (``load_demo``
+took 50-160 s of setup per test on the loaded 2-core machine). Now the first
+such test in a given database state builds it for real; its rows are then
+copied out of PostgreSQL (``COPY ... TO STDOUT``, every table) and kept in
+memory. A later test that starts from the *same* state (the same rows in every
+table: ``fingerprint``) gets those rows copied back in (``COPY ... FROM STDIN``)
+with triggers and foreign-key checks off for the milliseconds of the copy,
+since the rows were consistent when they were copied out; what the build left
+in the process caches (local-memory caches, page paths) is put back too. A test
+whose database differs (a fixture made rows first), whose settings differ, or
+whose clock is frozen, builds for real as before: a snapshot never stands in for
+a state it was not made from.
 
 Snapshots are keyed on the starting state, on whether the test commits
 (``transactional_db``: the loader's on-commit work then runs) and on the
-settings the loader reads; ids of restored rows are those of the first load.
+settings the loader reads; ids of restored rows are those of the first build.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 
-@dataclass
+@dataclasses.dataclass
 class Snapshot:
     tables: dict[str, bytes]  # quoted table name -> COPY binary data
     sequences: dict[str, int]  # quoted sequence name -> last value
 
 
-_snapshots: dict[str, Snapshot] = {}
-stats = {"loaded": 0, "copied": 0}
+_snapshots: dict[str, tuple[Snapshot, object, object]] = {}
+stats = {"loaded": 0, "copied": 0, "content_types_changed": 0}
 
 
 def _tables(cursor) -> list[str]:
@@ -73,11 +76,10 @@ def _can_skip_triggers(cursor) -> bool:
 def _take(cursor, tables: list[str]) -> Snapshot:
     data = {}
     for table in tables:
-        buffer = io.BytesIO()
-        cursor.copy_expert(f"COPY {table} TO STDOUT (FORMAT binary)", buffer)
+        copied = _copy_out(cursor, table)
         # An empty table's binary COPY is its 19-byte header and trailer.
-        if buffer.tell() > 21:
-            data[table] = buffer.getvalue()
+        if len(copied) > 21:
+            data[table] = copied
     cursor.execute(
         "SELECT format('%I.%I', schemaname, sequencename), last_value "
         "FROM pg_sequences WHERE schemaname = current_schema() "
@@ -86,7 +88,18 @@ def _take(cursor, tables: list[str]) -> Snapshot:
     return Snapshot(tables=data, sequences=dict(cursor.fetchall()))
 
 
-def _restore(cursor, tables: list[str], snapshot: Snapshot) -> None:
+def _copy_out(cursor, table: str) -> bytes:
+    buffer = io.BytesIO()
+    cursor.copy_expert(f"COPY {table} TO STDOUT (FORMAT binary)", buffer)
+    return buffer.getvalue()
+
+
+def _restore(cursor, tables: list[str], snapshot: Snapshot) -> bool:
+    """Copy the snapshot back; True when content types got other ids."""
+    content_types = next(
+        (t for t in tables if t.rsplit(".", 1)[-1] == "django_content_type"), None
+    )
+    before = _copy_out(cursor, content_types) if content_types else b""
     cursor.execute("SET LOCAL session_replication_role = replica")
     for table in tables:
         cursor.execute(f"DELETE FROM {table}")
@@ -99,6 +112,7 @@ def _restore(cursor, tables: list[str], snapshot: Snapshot) -> None:
             [sequence, value],
         )
     cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    return before != snapshot.tables.get(content_types, before)
 
 
 def _settings_key() -> str:
@@ -114,22 +128,101 @@ def _settings_key() -> str:
             settings.PASSWORD_HASHERS,
             str(settings.MEDIA_ROOT),
             settings.STORAGES,
+            settings.CACHES,
         )
     )
 
 
-def load_once(name: str, load) -> bool:
-    """Run ``load()`` (which fills the database), or copy back the rows it
-    made from the same starting state earlier in the session. ``name`` tells
-    loaders apart. True when the rows were copied back."""
-    from django.contrib.contenttypes.models import ContentType
+def _time_is_frozen() -> bool:
+    """freezegun swaps datetime.datetime: rows made now would carry its time."""
+    import datetime
 
+    return datetime.datetime.__name__ != "datetime"
+
+
+def _freeze(value):
+    """The loader's return value as something to fetch again after a copy."""
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return ("model", type(value), value.pk)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            "dataclass",
+            type(value),
+            {
+                f.name: _freeze(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+            },
+        )
+    if isinstance(value, dict):
+        return ("dict", {k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_freeze(v) for v in value])
+    return ("value", value)
+
+
+def _thaw(frozen):
+    kind = frozen[0]
+    if kind == "model":
+        _kind, model, pk = frozen
+        return model._default_manager.get(pk=pk)
+    if kind == "dataclass":
+        _kind, cls, fields = frozen
+        return cls(**{name: _thaw(v) for name, v in fields.items()})
+    if kind == "dict":
+        return {k: _thaw(v) for k, v in frozen[1].items()}
+    if kind in ("list", "tuple"):
+        items = [_thaw(v) for v in frozen[1]]
+        return items if kind == "list" else tuple(items)
+    return frozen[1]
+
+
+def _process_caches():
+    """The local-memory caches (tests/settings) and the portal's page paths."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return [c for c in caches.all() if isinstance(c, LocMemCache)]
+
+
+def _take_caches():
+    """What the loader left in the process caches (a real load warms them: the
+    site root paths, say), to be put back with the rows."""
+    from portal import page_paths
+
+    return (
+        [(dict(c._cache), dict(c._expire_info)) for c in _process_caches()],
+        {key: value for key, (_expiry, value) in page_paths._memo.items()},
+    )
+
+
+def _restore_caches(saved) -> None:
+    import time
+
+    from portal import page_paths
+
+    entries, paths = saved
+    for cache, (values, expiry) in zip(_process_caches(), entries, strict=False):
+        with cache._lock:
+            cache._cache.update(values)
+            cache._expire_info.update(expiry)
+    with page_paths._lock:
+        for key, value in paths.items():
+            page_paths._memo[key] = (time.monotonic() + page_paths.TTL_SECONDS, value)
+
+
+def load_once(name: str, load):
+    """Run ``load()`` (which fills the database), or copy back the rows it
+    made from the same starting state earlier in the session; ``name`` tells
+    loaders apart. Returns what ``load()`` returns: after a copy, its model
+    instances (also inside dataclasses, dicts, lists and tuples) are fetched
+    again by primary key."""
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        if not _can_skip_triggers(cursor):
-            load()
+        if _time_is_frozen() or not _can_skip_triggers(cursor):
             stats["loaded"] += 1
-            return False
+            return load()
         tables = _tables(cursor)
         key = "|".join(
             (
@@ -139,28 +232,35 @@ def load_once(name: str, load) -> bool:
                 _settings_key(),
             )
         )
-        snapshot = _snapshots.get(key)
-        if snapshot is None:
-            load()
-            _snapshots[key] = _take(cursor, tables)
+        entry = _snapshots.get(key)
+        if entry is None:
+            value = load()
+            _snapshots[key] = (_take(cursor, tables), _freeze(value), _take_caches())
             stats["loaded"] += 1
-            return False
+            return value
+        snapshot, frozen, caches = entry
         with transaction.atomic():
-            _restore(cursor, tables, snapshot)
-    ContentType.objects.clear_cache()
+            if _restore(cursor, tables, snapshot):
+                stats["content_types_changed"] += 1
+                refresh_cached_ids()
+    _restore_caches(caches)
     stats["copied"] += 1
-    return True
+    return _thaw(frozen)
 
 
-def forget_cached_ids() -> None:
-    """After a test that copied rows back: content types cached under the
-    snapshot's ids must not outlive its rolled-back transaction."""
+def refresh_cached_ids() -> None:
+    """Content types are cached per process under their ids: when a copy
+    brought other ids (or a test's rollback took them back), cache the ones
+    now in the database, all of them, so that no test pays a query it would
+    not have paid with a warm cache (query budgets count them)."""
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+    for content_type in ContentType.objects.all():
+        ContentType.objects._add_to_cache(connection.alias, content_type)
 
 
-def load_demo() -> bool:
+def load_demo() -> None:
     """The demo content of shared/PRODUCT.md, as ``manage.py load_demo``."""
     import os
 
@@ -170,4 +270,4 @@ def load_demo() -> bool:
         with open(os.devnull, "w") as devnull:
             call_command("load_demo", "--quiet-users", stdout=devnull)
 
-    return load_once("load_demo", run)
+    load_once("load_demo", run)

@@ -9,6 +9,8 @@ import pytest
 
 from forums.selectors import forum_for_group
 from knowledge.services import knowledge_index_get_or_create
+from portal.demo import home_page_get_or_create
+from tests.db_snapshot import load_once
 from tests.factories import (
     EventFactory,
     ForumFactory,
@@ -67,7 +69,17 @@ class World:
 
 
 @pytest.fixture
-def world(home_page, django_capture_on_commit_callbacks) -> World:
+def world(db, django_capture_on_commit_callbacks) -> World:
+    """Built once per session, copied back for later tests (tests/db_snapshot.py)."""
+
+    def build():
+        home_page_get_or_create()  # as the home_page fixture
+        return build_world(django_capture_on_commit_callbacks)
+
+    return load_once("privacy_world", build)
+
+
+def build_world(django_capture_on_commit_callbacks) -> World:
     knowledge_index_get_or_create()
     with django_capture_on_commit_callbacks(execute=True):
         group = WorkingGroupFactory(title="Data governance", slug="data-governance")

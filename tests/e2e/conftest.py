@@ -63,11 +63,9 @@ def page(browser, live_server):
 @pytest.fixture
 def demo_live(transactional_db):
     """Committed demo content, built once and copied back (tests/db_snapshot.py)."""
-    from tests.db_snapshot import forget_cached_ids, load_demo
+    from tests.db_snapshot import load_demo
 
     load_demo()
-    yield
-    forget_cached_ids()
 
 
 @pytest.fixture

@@ -180,8 +180,30 @@ class EngineNode:
             self.process.wait(timeout=10)
 
 
+# Nodes started at the end of collection (start_early), taken by start().
+_started_early: dict[str, EngineNode | Exception] = {}
+
+
+def start_early() -> None:
+    """Start both nodes now, without waiting: they boot while the test database
+    is made and the first tests run (tests/conftest.py calls this when the
+    collected tests need an engine). start() hands them out."""
+    for name in ENGINES:
+        if name not in _started_early:
+            try:
+                _started_early[name] = start(name)
+            except Exception as error:  # noqa: BLE001 - raised again by start()
+                _started_early[name] = error
+
+
 def start(name: str) -> EngineNode:
     """Start one engine node (do not wait for it: see EngineNode.wait)."""
+    early = _started_early.pop(name, None)
+    if isinstance(early, Exception):
+        raise early
+    if early is not None and early.process.poll() is None:
+        early.started = time.monotonic()  # its start timeout runs from here
+        return early
     command = prepare(name)
     home = VAR / f"{name}-{os.getpid()}"
     shutil.rmtree(home, ignore_errors=True)

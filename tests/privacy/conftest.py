@@ -5,6 +5,8 @@ import pytest
 
 from forums.models import Forum
 from knowledge.services import knowledge_index_get_or_create
+from portal.demo import home_page_get_or_create
+from tests.db_snapshot import load_once
 from tests.factories import (
     DocumentFactory,
     EventFactory,
@@ -21,7 +23,17 @@ from working_groups.services import group_moderation_setup
 
 
 @pytest.fixture
-def world(db, home_page, django_capture_on_commit_callbacks):
+def world(db, django_capture_on_commit_callbacks):
+    """Built once per session, copied back for later tests (tests/db_snapshot.py)."""
+
+    def build():
+        home_page_get_or_create()  # as the home_page fixture
+        return build_world(django_capture_on_commit_callbacks)
+
+    return load_once("privacy_app_world", build)
+
+
+def build_world(django_capture_on_commit_callbacks):
     knowledge_index_get_or_create()
     with django_capture_on_commit_callbacks(execute=True):
         group = group_moderation_setup(
