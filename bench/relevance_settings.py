@@ -17,3 +17,4 @@ else:
 
     DATABASES = {"default": embedded_database(VAR_DIR, "portal_relevance")}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

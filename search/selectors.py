@@ -148,8 +148,13 @@ def label_forum_facet(results: SearchResults) -> None:
             "slug", "name"
         )
     )
+    from django.utils.translation import gettext
+
     for bucket in facet.buckets:
-        bucket.label = names.get(bucket.value, bucket.value)
+        # Names the portal wrote (the Community forum's) in the reader's
+        # language, as the forum pages show them; others unchanged.
+        name = names.get(bucket.value, bucket.value)
+        bucket.label = gettext(name) if name else name
 
 
 def popular_tags(*, user, limit: int = 12) -> list[tuple[str, int]]:

@@ -35,6 +35,7 @@ CORRECTION_THRESHOLD = 5
 MAX_QUERY_TOKENS = 24
 MAX_FUZZY_TOKENS = 6
 FUZZY_EXPANSIONS = 10
+QUESTION_WORDS = 4  # from this many words, most of them are enough to match
 # Tie-breaker of every sort: equal hits keep one order from page to page.
 TIE_BREAKER = {"key": {"order": "asc"}}
 DATE_SORT = {"date": {"order": "desc", "missing": "_last"}}
@@ -57,18 +58,10 @@ SOURCE_FIELDS = [
     "collapse_key",
     "display_title",
 ]
-# One hit per discussion: the best match of each collapse key, and the group's
-# top match by source (a thread's own document sorts before its replies') to
-# tell how many of the matches are replies.
-COLLAPSE = {
-    "field": "collapse_key",
-    "inner_hits": {
-        "name": "group",
-        "size": 1,
-        "sort": [{"source": {"order": "desc"}}],
-        "_source": ["key", "source"],
-    },
-}
+# One hit per discussion: the best match of each collapse key. (No inner hits:
+# they cost one more search per hit; matching replies are counted for the page's
+# discussions in one request, see _discussion_replies.)
+COLLAPSE = {"field": "collapse_key"}
 GROUP_COUNT_PRECISION = 40_000  # cardinality is exact below this
 _SQS_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
 
@@ -170,7 +163,22 @@ class EngineQueries:
             operator="and",
             boost=0.3,
         )
-        return Q("bool", should=[strict, fuzzy], minimum_should_match=1)
+        should = [strict, fuzzy]
+        if len(words) >= QUESTION_WORDS:
+            # A question ("how to train district officers"): its small words
+            # ("how", "to") are in few documents, so most words are enough, as
+            # PostgreSQL drops stop words before matching.
+            should.append(
+                Q(
+                    "multi_match",
+                    query=capped_text(text, MAX_FUZZY_TOKENS),
+                    fields=self._text_fields(text),
+                    operator="or",
+                    minimum_should_match="60%",
+                    boost=0.5,
+                )
+            )
+        return Q("bool", should=should, minimum_should_match=1)
 
     # The request -------------------------------------------------------------
 
@@ -222,7 +230,7 @@ class EngineQueries:
         """One request answers the page, its facets and the spelling check;
         at most one more runs when a correction may find more."""
         response = self._search_raw(self._build(query, scope, query.text))
-        results = self._results(query, response, scope)
+        results = self._results(query, response, scope, query.text)
         if query.text and results.total < CORRECTION_THRESHOLD:
             corrected = self._corrected(query.text, response)
             if corrected and corrected.lower() != query.text.lower():
@@ -232,6 +240,7 @@ class EngineQueries:
                         query,
                         self._search_raw(self._build(query, scope, corrected)),
                         scope,
+                        corrected,
                     )
                     if retry.total:
                         retry.corrected_text = corrected
@@ -287,8 +296,46 @@ class EngineQueries:
             if hit.is_reply:
                 hit.group_url = urls.get(hit.collapse_key, "")
 
+    def _discussion_replies(
+        self, hits: list[SearchHit], query: SearchQuery, scope: SearchScope, text
+    ) -> None:
+        """How many replies of each discussion on the page match (one request,
+        only when the page shows discussions)."""
+        from elasticsearch.dsl import Q, Search
+
+        keys = sorted({hit.collapse_key for hit in hits if hit.kind == "thread"})
+        if not keys or not text:
+            return
+        visibility = self._visibility(scope)
+        search = Search().query(
+            Q(
+                "bool",
+                must=[self._text_query(text)],
+                filter=[
+                    Q("terms", collapse_key=keys),
+                    *self._filter_clauses(query),
+                    *([visibility] if visibility else []),
+                ],
+                must_not=[Q("terms", key=keys)],
+            )
+        )
+        search.aggs.bucket("replies", "terms", field="collapse_key", size=len(keys))
+        response = self._search_raw(search.extra(size=0).to_dict())
+        counts = {
+            b["key"]: int(b["doc_count"])
+            for b in response.get("aggregations", {})
+            .get("replies", {})
+            .get("buckets", [])
+        }
+        for hit in hits:
+            hit.matching_replies = counts.get(hit.collapse_key, 0)
+
     def _results(
-        self, query: SearchQuery, response: dict, scope: SearchScope | None = None
+        self,
+        query: SearchQuery,
+        response: dict,
+        scope: SearchScope | None = None,
+        text: str = "",
     ) -> SearchResults:
         results = SearchResults(query=query, engine=self.name)
         results.total = int(response["hits"]["total"]["value"])
@@ -300,10 +347,6 @@ class EngineQueries:
             language = source.get("language") or "en"
             title_highlight, snippet = self._hit_highlights(hit, language)
             collapse_key = source.get("collapse_key") or source["key"]
-            group = hit.get("inner_hits", {}).get("group", {}).get("hits", {})
-            matches = int((group.get("total") or {}).get("value") or 1)
-            top = (group.get("hits") or [{}])[0].get("_source", {})
-            replies = matches - (1 if top.get("key") == collapse_key else 0)
             results.hits.append(
                 SearchHit(
                     key=source["key"],
@@ -325,11 +368,11 @@ class EngineQueries:
                     title_highlight=title_highlight,
                     snippet=snippet,
                     collapse_key=collapse_key,
-                    matching_replies=replies,
                 )
             )
         if scope is not None:
             self._group_urls(results.hits, scope)
+            self._discussion_replies(results.hits, query, scope, text)
         results.facets = facet_results(query, self._facet_counts(response))
         return results
 
