@@ -200,3 +200,17 @@ def test_visitors_are_told_the_discussions_are_for_members(client, home_page):
     member_page = client.get(group.url).text
     assert "Budget lines for 2027" in member_page
     assert "discussions are for its members" not in member_page
+
+
+# --- separators ------------------------------------------------------------------------
+
+
+def test_a_resource_card_without_a_publisher_has_no_stray_separator(client, home_page):
+    knowledge_index_get_or_create()
+    ResourceFactory(title="Census guide", publication_year=2024)
+
+    page = client.get("/knowledge/").text
+    facts = page.split('class="meta meta-parts"')[1].split("</p>")[0]
+
+    assert "·" not in facts
+    assert "<span>2024</span>" in facts and "<span>National</span>" in facts
