@@ -96,11 +96,23 @@ class PostEditForm(AttachmentsMixin, forms.Form):
     body = BodyField()
     attachments = AttachmentsField(label=_("Attach more images or documents"))
 
-    def __init__(
-        self, *args, first_post: bool, existing_attachments: int = 0, **kwargs
-    ):
+    remove_attachments = forms.MultipleChoiceField(
+        label=_("Remove attachments"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, first_post: bool, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_attachments = existing_attachments
+        attachments = list(attachments)
+        self.existing_attachments = len(attachments)
+        self.attachments = attachments
+        if attachments:
+            self.fields["remove_attachments"].choices = [
+                (str(item.pk), item.name) for item in attachments
+            ]
+        else:
+            del self.fields["remove_attachments"]
         if not first_post:
             del self.fields["title"]
 

@@ -16,7 +16,11 @@ from .. import permissions, selectors
 from ..markdown import external_link_count, render
 from ..models import PostAttachment
 from ..services import BODY_MAX_LENGTH
-from ..services.composer import post_attachments_add, post_reaction_set
+from ..services.composer import (
+    post_attachment_remove,
+    post_attachments_add,
+    post_reaction_set,
+)
 
 
 def attach_uploads(request, post, form, *, thread) -> None:
@@ -26,6 +30,15 @@ def attach_uploads(request, post, form, *, thread) -> None:
     if uploads:
         post.thread = thread
         post_attachments_add(user=request.user, post=post, uploads=uploads)
+
+
+def detach_chosen(request, post, form) -> None:
+    """Remove the attachments ticked on the edit form (only the post's own)."""
+    chosen = {int(pk) for pk in form.cleaned_data.get("remove_attachments") or []}
+    for attachment in form.attachments:
+        if attachment.pk in chosen:
+            attachment.post = post
+            post_attachment_remove(user=request.user, attachment=attachment)
 
 
 def _readable_forum(request, slug):

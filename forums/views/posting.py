@@ -30,7 +30,7 @@ from .common import (
     _rate_limited_response,
     _thread_or_404,
 )
-from .composer import attach_uploads
+from .composer import attach_uploads, detach_chosen
 
 
 @login_required
@@ -140,7 +140,7 @@ def post_edit(request, pk):
         request.POST or None,
         request.FILES or None,
         first_post=first,
-        existing_attachments=post.attachments.count(),
+        attachments=post.attachments.all(),
         initial={"body": post.body, "title": thread.title},
     )
     context = {"forum": thread.forum, "thread": thread, "post": post, "form": form}
@@ -153,6 +153,7 @@ def post_edit(request, pk):
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
                 )
+                detach_chosen(request, post, form)
                 attach_uploads(request, post, form, thread=thread)
         except RateLimited as error:
             return _rate_limited_response(

@@ -26,9 +26,14 @@
   input.addEventListener("change", function () {
     var file = input.files && input.files[0];
     if (!file) { figure.hidden = true; return; }
-    var img = new Image();
-    img.onload = function () { image = img; figure.hidden = false; draw(); };
-    img.src = URL.createObjectURL(file);
+    // A data: URL, which the Content-Security-Policy allows for images.
+    var reader = new FileReader();
+    reader.onload = function () {
+      var img = new Image();
+      img.onload = function () { image = img; figure.hidden = false; draw(); };
+      img.src = reader.result;
+    };
+    reader.readAsDataURL(file);
   });
   [size, left, top].forEach(function (el) { el.addEventListener("input", draw); });
 })();

@@ -20,9 +20,16 @@
     return field ? field.value : "";
   }
 
+  // Made on first use, so a page has no empty status region until there is news.
   function announce(composer, text) {
     var region = composer.querySelector(".composer__status");
-    if (region) region.textContent = text;
+    if (!region) {
+      region = document.createElement("p");
+      region.className = "composer__status visually-hidden";
+      region.setAttribute("role", "status");
+      composer.appendChild(region);
+    }
+    region.textContent = text;
   }
 
   // --- Toolbar -----------------------------------------------------------------

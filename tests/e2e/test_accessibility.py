@@ -148,6 +148,7 @@ def site_pages(role):
     else:
         pages += [
             ("profile", "/accounts/profile/"),
+            ("profile picture", "/accounts/profile/picture/"),
             ("my submissions", "/knowledge/my-submissions/"),
             ("new thread", f"/forums/{community.slug}/new/"),
             ("reply", f"/forums/{community.slug}/{public_thread.pk}/reply/"),

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import AXE_RUN, AXE_SCRIPT, WCAG_TAGS
 from tests.factories import MembershipFactory, UserFactory, WorkingGroupFactory
 from tests.factories.forums import ForumFactory, ThreadFactory
 from tests.factories.users import DEFAULT_PASSWORD
@@ -51,10 +52,15 @@ def world(transactional_db):
     return {"thread": thread, "writer": writer, "colleague": colleague}
 
 
+def axe_violations(page) -> list:
+    return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+
 def test_reply_with_toolbar_preview_link_mention_and_picture(
     page, browser, live_server, world, sign_in
 ):
     thread = world["thread"]
+    page.context.add_init_script(path=str(AXE_SCRIPT))
     sign_in(page, "carlos@example.org", DEFAULT_PASSWORD)
     page.goto(thread.get_absolute_url())
 
@@ -85,6 +91,7 @@ def test_reply_with_toolbar_preview_link_mention_and_picture(
     expect(preview.locator("strong")).to_have_text("UIS form")
     expect(preview.locator(f'a[href="{LINK}"]')).to_be_visible()
     expect(preview.locator(".mention")).to_have_text("@amina-d")
+    assert axe_violations(page) == []  # toolbar, preview and listbox in place
 
     # Leaving the page keeps the draft in this browser.
     page.reload()
@@ -110,13 +117,19 @@ def test_reply_with_toolbar_preview_link_mention_and_picture(
     # The colleague opens the thread, sees the picture and says thanks.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
+    context.add_init_script(path=str(AXE_SCRIPT))
     colleague = context.new_page()
     sign_in(colleague, "amina@example.org", DEFAULT_PASSWORD)
     colleague.goto(thread.get_absolute_url())
     post = colleague.locator("li.post").nth(1)
     image = post.get_by_role("img", name=re.compile("census-form.png"))
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") == 120
+    image.scroll_into_view_if_needed()
+    loaded = image.evaluate(
+        """img => img.complete && img.naturalWidth ? img.naturalWidth :
+        new Promise(done => img.addEventListener("load", () => done(img.naturalWidth)))"""
+    )
+    assert loaded == 120  # the picture itself, sent to a reader of the thread
     thanks = post.get_by_role("button", name=re.compile("^Thanks"))
     expect(thanks).to_have_attribute("aria-pressed", "false")
     thanks.click()
@@ -128,4 +141,24 @@ def test_reply_with_toolbar_preview_link_mention_and_picture(
         .nth(1)
         .get_by_role("button", name=re.compile("^Thanks"))
     ).to_have_attribute("aria-pressed", "true")
+    assert axe_violations(colleague) == []  # faces, attachments, reactions
+
+    # The colleague adds a face: a picture cropped square.
+    colleague.goto("/accounts/profile/picture/")
+    assert axe_violations(colleague) == []
+    colleague.locator("input[name=picture]").set_input_files(
+        [{"name": "me.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    expect(
+        colleague.get_by_role("img", name="Preview of the cropped picture")
+    ).to_be_visible()
+    colleague.get_by_label("Zoom: size of the square").fill("80")
+    colleague.get_by_role("button", name="Save picture").click()
+    expect(
+        colleague.get_by_text("Your profile picture has been saved.")
+    ).to_be_visible()
+    colleague.goto(thread.get_absolute_url())
+    expect(
+        colleague.locator("li.post").first.locator("img.avatar--picture")
+    ).to_be_visible()
     context.close()

@@ -383,3 +383,50 @@ def test_thread_page_shows_counts_to_readers(
     client.force_login(member)  # the author sees the counts, no buttons
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "Helpful 2" in page
+
+
+def test_editing_a_post_removes_a_ticked_attachment(
+    client,
+    private_forum,
+    thread,
+    member,
+    second_member,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(member)
+    post = thread.posts.get(position=1)
+    edit = reverse("forums:post_edit", args=[post.pk])
+    client.post(
+        edit, {"title": thread.title, "body": "v2", "attachments": pdf_upload()}
+    )
+    attachment = post.attachments.get()
+    stored = attachment.file.name
+    assert attachment.file.storage.exists(stored)
+
+    # Another member cannot remove it (they cannot edit the post at all).
+    client.force_login(second_member)
+    assert (
+        client.post(
+            edit,
+            {
+                "title": thread.title,
+                "body": "v3",
+                "remove_attachments": [attachment.pk],
+            },
+        ).status_code
+        == 403
+    )
+
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            edit,
+            {
+                "title": thread.title,
+                "body": "v3",
+                "remove_attachments": [attachment.pk],
+            },
+        )
+    assert response.status_code == 302
+    assert not post.attachments.exists()
+    assert not attachment.file.storage.exists(stored)
