@@ -486,6 +486,8 @@ def bench_engine(name, documents, rounds):
     node = None
     if not url:
         os.environ.setdefault("ENGINE_HEAP", "1g")
+        # The engines' production JVM settings, not the tests' quick start.
+        os.environ.setdefault("ENGINE_JVM_FLAGS", BENCH_JVM_FLAGS)
         from tests import engines
 
         out(f"Starting {engines.VERSIONS[name]}…", flush=True)
@@ -568,6 +570,9 @@ def print_report(reports, count, rounds):
         )
 
 
+BENCH_JVM_FLAGS = "-XX:+UseG1GC"
+
+
 def conditions(moment: str) -> str:
     """Machine, load average and clock: printed at the start and at the end."""
     import platform
@@ -588,7 +593,8 @@ def conditions(moment: str) -> str:
         line += (
             f"; {os.cpu_count()} CPUs, {platform.machine()}, "
             f"Python {platform.python_version()}, {java}, "
-            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}"
+            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}, JVM flags "
+            f"{os.environ.get('ENGINE_JVM_FLAGS', BENCH_JVM_FLAGS)}"
         )
     return line
 
