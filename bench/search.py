@@ -500,6 +500,7 @@ def bench_engine(name, documents, rounds):
         backend = engine_class(
             name, url=url, index_prefix="bench", timeout=30, bulk_timeout=300
         )
+        out(conditions(f"{label} begins"), flush=True)
         out(f"Indexing into {label}…", flush=True)
         report = bench_backend(label, backend, documents, rounds)
         backend.clear()
@@ -636,6 +637,7 @@ def main():
     if "database" in wanted:
         from search.backends.database import DatabaseSearchBackend
 
+        out(conditions("database begins"), flush=True)
         out("Indexing into PostgreSQL…", flush=True)
         reports.append(
             bench_backend(
