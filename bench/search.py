@@ -540,6 +540,8 @@ def bench_engine(name, documents, rounds):
     node = None
     if not url:
         os.environ.setdefault("ENGINE_HEAP", "1g")
+        # The engines' production JVM settings, not the tests' quick start.
+        os.environ.setdefault("ENGINE_JVM_FLAGS", BENCH_JVM_FLAGS)
         from tests import engines
 
         out(f"Starting {engines.VERSIONS[name]}…", flush=True)
@@ -552,6 +554,7 @@ def bench_engine(name, documents, rounds):
         backend = engine_class(
             name, url=url, index_prefix="bench", timeout=30, bulk_timeout=300
         )
+        out(conditions(f"{label} begins"), flush=True)
         out(f"Indexing into {label}…", flush=True)
         report = bench_backend(label, backend, documents, rounds)
         backend.clear()
@@ -638,6 +641,9 @@ def print_report(reports, count, rounds):
         )
 
 
+BENCH_JVM_FLAGS = "-XX:+UseG1GC"
+
+
 def conditions(moment: str) -> str:
     """Machine, load average and clock: printed at the start and at the end."""
     import platform
@@ -658,7 +664,8 @@ def conditions(moment: str) -> str:
         line += (
             f"; {os.cpu_count()} CPUs, {platform.machine()}, "
             f"Python {platform.python_version()}, {java}, "
-            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}"
+            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}, JVM flags "
+            f"{os.environ.get('ENGINE_JVM_FLAGS', BENCH_JVM_FLAGS)}"
         )
     return line
 
@@ -738,6 +745,7 @@ def main():
     if "database" in wanted:
         from search.backends.database import DatabaseSearchBackend
 
+        out(conditions("database begins"), flush=True)
         out("Indexing into PostgreSQL…", flush=True)
         database_corpus_mark(0)  # the corpus is replaced: no --reuse of it
         reports.append(

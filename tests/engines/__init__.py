@@ -28,6 +28,11 @@ VAR = ROOT / "var" / "engines"
 ENGINES = ("opensearch", "elasticsearch")
 VERSIONS = {"opensearch": "OpenSearch 2.19.1", "elasticsearch": "Elasticsearch 8.19.21"}
 HEAP = os.environ.get("ENGINE_HEAP", "512m")
+# Quick start for the tests (serial GC, C1 only); the benchmark runs the
+# engines' own defaults (G1, full JIT) through ENGINE_JVM_FLAGS.
+JVM_FLAGS = os.environ.get(
+    "ENGINE_JVM_FLAGS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+)
 START_TIMEOUT = float(os.environ.get("ENGINE_START_TIMEOUT", "240"))
 
 
@@ -105,8 +110,7 @@ def prepare(name: str) -> list[str]:
         java(),
         f"-Xms{HEAP}",
         f"-Xmx{HEAP}",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
+        *JVM_FLAGS.split(),
         "-Djava.awt.headless=true",
         "-Dlog4j2.disable.jmx=true",
         "-cp",
