@@ -580,7 +580,9 @@ def member_user():
     return get_user_model().objects.get(email="member@emis.example.org")
 
 
-def time_pages(requests: int, only: str | None, write) -> list[dict]:
+def time_pages(
+    requests: int, only: str | None, write, row_seconds: float | None = None
+) -> list[dict]:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -601,10 +603,14 @@ def time_pages(requests: int, only: str | None, write) -> list[dict]:
             queries = len(captured.captured_queries)
             reset_queries()
             samples = []
+            row_started = time.perf_counter()
             for _ in range(requests):
                 started = time.perf_counter()
                 client.get(path)
                 samples.append((time.perf_counter() - started) * 1000)
+                # --row-seconds: a slow page stops early (its n says so).
+                if row_seconds and time.perf_counter() - row_started > row_seconds:
+                    break
             samples.sort()
             row = {
                 "page": label,
@@ -618,7 +624,7 @@ def time_pages(requests: int, only: str | None, write) -> list[dict]:
             rows.append(row)
             write(
                 f"| {label} | `{path}` | {role} | {row['status']} | {queries} "
-                f"| {row['p50']:.1f} | {row['p95']:.1f} |"
+                f"| {len(samples)} | {row['p50']:.1f} | {row['p95']:.1f} |"
             )
     return rows
 
@@ -815,6 +821,11 @@ def main():
         "--cached", action="store_true", help="with --load: page cache on as well"
     )
     parser.add_argument("--no-pages", action="store_true", help="skip page timings")
+    parser.add_argument(
+        "--row-seconds",
+        type=float,
+        help="stop timing a page after this many seconds (fewer samples, shown as n)",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=10)
@@ -849,9 +860,9 @@ def main():
             f"{'on' if settings.PAGE_CACHE_SECONDS else 'off'}; queries counted "
             "on a warm second request)\n"
         )
-        write("| page | path | who | status | queries | p50 ms | p95 ms |")
-        write("|---|---|---|---|---|---|---|")
-        time_pages(args.requests, args.only, write)
+        write("| page | path | who | status | queries | n | p50 ms | p95 ms |")
+        write("|---|---|---|---|---|---|---|---|")
+        time_pages(args.requests, args.only, write, args.row_seconds)
         write(f"\nload average after the pages: {loadavg()}\n")
     if not args.only:
         write("| write | path | status | queries | time |")
