@@ -460,24 +460,29 @@ def seed_state() -> str:
 
 def recreate_database() -> None:
     """Drop and create the benchmark database (``--reseed``)."""
-    import psycopg
+    import psycopg2
     from django.db import connection
+    from psycopg2 import sql
 
     settings = dict(connection.settings_dict)
     connection.close()
-    with psycopg.connect(
+    admin = psycopg2.connect(
         dbname="postgres",
         user=settings["USER"],
         password=settings["PASSWORD"] or None,
         host=settings["HOST"],
         port=settings["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        name = psycopg.sql.Identifier(settings["NAME"])
-        admin.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
-        )
-        admin.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            name = sql.Identifier(settings["NAME"])
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
+            )
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    finally:
+        admin.close()
 
 
 # -- Timing -------------------------------------------------------------------
