@@ -100,6 +100,7 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("profile", f"/people/{world['member'].pk}/"),
         ("health", "/healthz"),
         ("readiness", "/readyz"),
+        ("oai records", "/oai/?verb=ListRecords&metadataPrefix=oai_dc"),
     ]
 
 
