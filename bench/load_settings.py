@@ -1,6 +1,7 @@
 """Settings for bench/load.py: production-like (DEBUG off, the database task
-backend, the page cache, persistent connections) on a database of its own
-(portal_load on the embedded server, or BENCH_DATABASE_URL)."""
+backend, the page cache, persistent connections) on the page benchmark's
+seeded community (portal_pages_bench on the embedded server, or
+BENCH_DATABASE_URL)."""
 
 import os
 
@@ -16,7 +17,13 @@ if os.environ.get("BENCH_DATABASE_URL"):
 else:
     from portal.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(VAR_DIR, "portal_load")}
+    # The community bench/pages.py seeds (2,000 members, 20,000 resources,
+    # 50,000 posts), shared by both benchmarks.
+    DATABASES = {
+        "default": embedded_database(
+            VAR_DIR, os.environ.get("BENCH_LOAD_DATABASE", "portal_pages_bench")
+        )
+    }
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 EMAIL_TRANSPORT = "django.core.mail.backends.dummy.EmailBackend"

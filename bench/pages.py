@@ -429,7 +429,10 @@ def index(write) -> None:
     results = search_reindex(backend_names=["database"])
     seconds = time.perf_counter() - index_started
     indexed = sum(getattr(result, "indexed", 0) for result in results)
-    write(f"  {indexed:,} documents in {seconds:.1f} s: {indexed / seconds:,.0f}/s")
+    write(
+        f"  {indexed:,} documents in {seconds:.1f} s: {indexed / seconds:,.0f}/s "
+        f"(load average after: {loadavg()})"
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     mark(SEED_MARK)
@@ -457,24 +460,29 @@ def seed_state() -> str:
 
 def recreate_database() -> None:
     """Drop and create the benchmark database (``--reseed``)."""
-    import psycopg
+    import psycopg2
     from django.db import connection
+    from psycopg2 import sql
 
     settings = dict(connection.settings_dict)
     connection.close()
-    with psycopg.connect(
+    admin = psycopg2.connect(
         dbname="postgres",
         user=settings["USER"],
         password=settings["PASSWORD"] or None,
         host=settings["HOST"],
         port=settings["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        name = psycopg.sql.Identifier(settings["NAME"])
-        admin.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
-        )
-        admin.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            name = sql.Identifier(settings["NAME"])
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
+            )
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    finally:
+        admin.close()
 
 
 # -- Timing -------------------------------------------------------------------
@@ -556,7 +564,18 @@ def url_map() -> list[tuple[str, str, str]]:
         ("event feed", "/feeds/events/", "both"),
         ("profile", f"/people/{member.pk}/", "member"),
         ("profile edit", "/accounts/profile/", "member"),
-        ("healthz", "/healthz", "both"),
+        ("liveness", "/healthz", "both"),
+        ("readiness", "/readyz", "both"),
+        ("people", "/people/", "both"),
+        ("mentoring", "/people/mentoring/", "member"),
+        ("countries", "/countries/", "both"),
+        ("country", "/countries/ke/", "both"),
+        ("region", "/regions/africa/", "both"),
+        ("api resources", "/api/resources/", "both"),
+        ("api events", "/api/events/", "both"),
+        ("api threads", "/api/threads/", "both"),
+        ("oai", "/oai/?verb=ListRecords&metadataPrefix=oai_dc", "both"),
+        ("sitemap", "/sitemap.xml", "both"),
     ]
 
 
@@ -566,7 +585,9 @@ def member_user():
     return get_user_model().objects.get(email="member@emis.example.org")
 
 
-def time_pages(requests: int, only: str | None, write) -> list[dict]:
+def time_pages(
+    requests: int, only: str | None, write, row_seconds: float | None = None
+) -> list[dict]:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -587,10 +608,14 @@ def time_pages(requests: int, only: str | None, write) -> list[dict]:
             queries = len(captured.captured_queries)
             reset_queries()
             samples = []
+            row_started = time.perf_counter()
             for _ in range(requests):
                 started = time.perf_counter()
                 client.get(path)
                 samples.append((time.perf_counter() - started) * 1000)
+                # --row-seconds: a slow page stops early (its n says so).
+                if row_seconds and time.perf_counter() - row_started > row_seconds:
+                    break
             samples.sort()
             row = {
                 "page": label,
@@ -604,7 +629,7 @@ def time_pages(requests: int, only: str | None, write) -> list[dict]:
             rows.append(row)
             write(
                 f"| {label} | `{path}` | {role} | {row['status']} | {queries} "
-                f"| {row['p50']:.1f} | {row['p95']:.1f} |"
+                f"| {len(samples)} | {row['p50']:.1f} | {row['p95']:.1f} |"
             )
     return rows
 
@@ -650,11 +675,60 @@ def time_reply(write) -> None:
     )
 
 
-def load_test(paths: list[str], workers: int, seconds: int, connections: int, write):
-    """Requests/s under gunicorn on loopback with a bounded load."""
+def time_thread(write) -> None:
+    """Queries and time of starting a thread in a forum many people follow
+    (rolled back: the seeded community stays as it was)."""
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from forums.models import Forum
+
+    forum = (
+        Forum.objects.filter(group__isnull=True)
+        .annotate(followers=Count("subscriptions"))
+        .order_by("-followers", "pk")
+        .first()
+    )
+    client = Client()
+    client.force_login(member_user())
+    path = f"/forums/{forum.slug}/new/"
+    client.get(path)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(
+                path, {"title": "Census dates", "body": "When does your census run?"}
+            )
+            seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    write(
+        f"| new thread | `{path}` | {response.status_code} | "
+        f"{len(captured.captured_queries)} queries | {seconds * 1000:.0f} ms |"
+    )
+
+
+def loadavg() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def load_test(
+    paths: list[str],
+    workers: int,
+    seconds: int,
+    connections: int,
+    write,
+    *,
+    cached: bool = False,
+):
+    """Requests/s under gunicorn on loopback with a bounded load (pages
+    uncached, or with ``cached`` from the visitors' page cache)."""
     port = 8765
     env = dict(os.environ, PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
     env["DJANGO_SETTINGS_MODULE"] = "pages_settings"
+    env["BENCH_PAGE_CACHE_SECONDS"] = "300" if cached else "0"
+    label = "cached" if cached else "uncached"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -675,7 +749,7 @@ def load_test(paths: list[str], workers: int, seconds: int, connections: int, wr
 
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
@@ -708,7 +782,10 @@ def load_test(paths: list[str], workers: int, seconds: int, connections: int, wr
                 )
             else:
                 rate, latency = python_load(url, seconds, connections)
-            write(f"| `{path}` | {workers} | {connections} | {rate:.1f} | {latency} |")
+            write(
+                f"| `{path}` | {label} | {workers} | {connections} | {rate:.1f} "
+                f"| {latency} | {loadavg()} |"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -745,6 +822,15 @@ def main():
         "--reindex", action="store_true", help="time a full database reindex too"
     )
     parser.add_argument("--load", action="store_true", help="gunicorn throughput too")
+    parser.add_argument(
+        "--cached", action="store_true", help="with --load: page cache on as well"
+    )
+    parser.add_argument("--no-pages", action="store_true", help="skip page timings")
+    parser.add_argument(
+        "--row-seconds",
+        type=float,
+        help="stop timing a page after this many seconds (fewer samples, shown as n)",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=10)
@@ -769,30 +855,41 @@ def main():
         index(write)
     if args.seed_only:
         return
-    write(
-        f"\n{args.requests} requests per page and role (Django test client, "
-        "one process, DEBUG off; queries counted on a warm second request)\n"
-    )
-    write("| page | path | who | status | queries | p50 ms | p95 ms |")
-    write("|---|---|---|---|---|---|---|")
-    time_pages(args.requests, args.only, write)
-    write("")
+    from django.conf import settings
+
+    write(f"\nload average (1, 5, 15 min) at start: {loadavg()}")
+    if not args.no_pages:
+        write(
+            f"\n{args.requests} requests per page and role (Django test client, "
+            "one process, DEBUG off, page cache "
+            f"{'on' if settings.PAGE_CACHE_SECONDS else 'off'}; queries counted "
+            "on a warm second request)\n"
+        )
+        write("| page | path | who | status | queries | n | p50 ms | p95 ms |")
+        write("|---|---|---|---|---|---|---|---|")
+        time_pages(args.requests, args.only, write, args.row_seconds)
+        write(f"\nload average after the pages: {loadavg()}\n")
     if not args.only:
         write("| write | path | status | queries | time |")
         write("|---|---|---|---|---|")
         time_reply(write)
+        time_thread(write)
     if args.load:
         write(
-            "\n| path (visitor) | gunicorn workers | connections | requests/s | mean latency |"
+            "\n| path (visitor) | page cache | gunicorn workers | connections "
+            "| requests/s | mean latency | load average after |"
         )
-        write("|---|---|---|---|---|")
-        load_test(
-            ["/knowledge/", "/knowledge/?q=data", "/", "/forums/"],
-            args.workers,
-            args.seconds,
-            args.connections,
-            write,
-        )
+        write("|---|---|---|---|---|---|---|")
+        for cached in [False, True] if args.cached else [False]:
+            load_test(
+                ["/knowledge/", "/knowledge/?q=data", "/", "/forums/"],
+                args.workers,
+                args.seconds,
+                args.connections,
+                write,
+                cached=cached,
+            )
+    write(f"\nload average at the end: {loadavg()}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ are read only where they match instead of every row being tested against an OR
 of all branches (which no index can answer)."""
 
 import re
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
@@ -25,9 +26,11 @@ def words_query(text: str) -> SearchQuery:
 BROAD_MATCHES = 2_000
 
 
+@lru_cache(maxsize=512)
 def is_broad(text: str) -> bool:
     """Whether the words match more than BROAD_MATCHES resources, counted only
-    that far (the count stops at BROAD_MATCHES + 1)."""
+    that far (the count stops at BROAD_MATCHES + 1). Kept per process: both
+    ways find the same resources, so a stale answer only costs speed."""
     matches = ResourcePage.objects.filter(search_vector=words_query(text)).order_by()
     return matches[: BROAD_MATCHES + 1].count() > BROAD_MATCHES
 

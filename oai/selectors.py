@@ -64,13 +64,20 @@ def _public_group_slugs():
     return group_list(user=_visitor()).values_list("slug", flat=True)
 
 
-def set_specs_for(resource: ResourcePage) -> list[str]:
+def public_group_slugs_by_id() -> dict[int, str]:
+    """The public working groups' slugs by id (read once for a list of records)."""
+    return {group.pk: group.slug for group in group_list(user=_visitor()).only("slug")}
+
+
+def set_specs_for(
+    resource: ResourcePage, *, public_groups: dict[int, str] | None = None
+) -> list[str]:
     """The sets a resource is in, as a visitor would see them: leaf sets
     (``format:report``) and their families (``format``). Private groups a public
-    resource is also shared with are never named."""
-    public_groups = {
-        group.pk: group.slug for group in group_list(user=_visitor()).only("slug")
-    }
+    resource is also shared with are never named. ``public_groups``
+    (``public_group_slugs_by_id()``) saves a query per resource in a list."""
+    if public_groups is None:
+        public_groups = public_group_slugs_by_id()
     specs = [
         f"group:{public_groups[group_id]}"
         for group_id in sorted(resource.group_ids)

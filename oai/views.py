@@ -21,6 +21,7 @@ from .protocol import METADATA_PREFIX, OaiError, OaiRequest, format_datestamp
 from .selectors import (
     deleted_records,
     earliest_datestamp,
+    public_group_slugs_by_id,
     public_resources,
     set_exists,
     set_list,
@@ -81,13 +82,24 @@ def _dublin_core(resource, request) -> list[tuple[str, str]]:
     return elements
 
 
+def _public_groups(request) -> dict[int, str]:
+    """Read once per request, however many records the page lists."""
+    if not hasattr(request, "_oai_public_groups"):
+        request._oai_public_groups = public_group_slugs_by_id()
+    return request._oai_public_groups
+
+
 def _live_record(resource, request, *, with_metadata: bool) -> dict:
     record = {
         "identifier": identifier_for(resource.pk),
         "datestamp": format_datestamp(
             resource.last_published_at or resource.first_published_at
         ),
-        "set_specs": [spec for spec in set_specs_for(resource) if ":" in spec],
+        "set_specs": [
+            spec
+            for spec in set_specs_for(resource, public_groups=_public_groups(request))
+            if ":" in spec
+        ],
         "deleted": False,
     }
     if with_metadata:

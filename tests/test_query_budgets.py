@@ -120,6 +120,7 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("notifications", "/notifications/"),
         ("notifications unread", "/notifications/?unread=1"),
         ("notification settings", "/notifications/settings/"),
+        ("oai records", "/oai/?verb=ListRecords&metadataPrefix=oai_dc"),
     ]
 
 

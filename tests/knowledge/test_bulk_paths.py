@@ -53,6 +53,7 @@ def test_words_match_titles_publishers_tags_and_dois_whatever_the_breadth(
 ):
     from knowledge import library_words
 
+    library_words.is_broad.cache_clear()
     if broad:  # every text counts as broad: each row is tested
         monkeypatch.setattr(library_words, "BROAD_MATCHES", -1)
     uis = OrganisationFactory(name="Institute for Statistics", acronym="UIS")
@@ -71,3 +72,4 @@ def test_words_match_titles_publishers_tags_and_dois_whatever_the_breadth(
     assert found("teacher data") == ["records"]
     assert found("https://doi.org/10.54676/abcd1234") == ["doi"]
     assert found("handbook") == ["other"]
+    library_words.is_broad.cache_clear()
