@@ -57,9 +57,10 @@ def _level_first(resources: QuerySet, first: str) -> QuerySet:
     ).order_by("level_rank", "-first_published_at", "pk")
 
 
-def _events_in(*, user, codes) -> QuerySet:
-    """Events held in the countries ``codes`` (their structured country) that
-    ``user`` may see; cancelled ones were not held there."""
+def _events_in(*, user, codes=None) -> QuerySet:
+    """Events held in the countries ``codes`` (their structured country; any
+    country when ``None``) that ``user`` may see; cancelled ones were not held
+    there."""
     from working_groups.models import EventPage
     from working_groups.selectors import event_visibility_q
 
@@ -67,7 +68,8 @@ def _events_in(*, user, codes) -> QuerySet:
         EventPage.objects.live()
         .public()
         .filter(event_visibility_q(user=user))
-        .filter(country__in=list(codes), cancelled=False)
+        .filter(cancelled=False)
+        .filter(Q(country__in=list(codes)) if codes is not None else ~Q(country=""))
     )
 
 
@@ -78,7 +80,7 @@ def _events_listing(events: QuerySet) -> list:
     return sorted(events, key=lambda e: (e.start < now, abs((e.start - now).days)))
 
 
-def _discussions_in(*, user, codes) -> QuerySet:
+def _discussions_in(*, user, codes=None) -> QuerySet:
     """Open threads ``user`` may read whose title or opening post mentions one
     of ``codes``, in any of the six languages: the countries are worked out
     once, when the thread is indexed (forums.search_documents)."""
@@ -87,9 +89,12 @@ def _discussions_in(*, user, codes) -> QuerySet:
     from forums.selectors import readable_forums_q
     from search.models import IndexedDocument
 
-    mentioning = IndexedDocument.objects.filter(
-        source=THREAD_SOURCE, countries__overlap=list(codes)
-    ).values("object_id")
+    mentioning = IndexedDocument.objects.filter(source=THREAD_SOURCE)
+    if codes is None:
+        mentioning = mentioning.exclude(countries=[])
+    else:
+        mentioning = mentioning.filter(countries__overlap=list(codes))
+    mentioning = mentioning.values("object_id")
     return Thread.objects.filter(
         readable_forums_q(user=user, prefix="forum__"),
         pk__in=mentioning,
@@ -226,14 +231,14 @@ def country_counts(*, user) -> dict[str, dict[str, int]]:
         for code in str(codes).split(","):
             add(code, kind)
     events = (
-        _events_in(user=user, codes=list(COUNTRY_REGION))
+        _events_in(user=user)
         .order_by()
         .values_list("country")
         .annotate(number=Count("pk"))
     )
     for code, number in events:
         add(str(code), "events", number)
-    threads = _discussions_in(user=user, codes=list(COUNTRY_REGION)).values("pk")
+    threads = _discussions_in(user=user).values("pk")
     mentions = IndexedDocument.objects.filter(
         source=THREAD_SOURCE, object_id__in=threads
     ).values_list("countries", flat=True)

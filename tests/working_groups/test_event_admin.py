@@ -158,3 +158,21 @@ def test_moderators_cannot_add_events_to_another_group(
 
     assert response.status_code in (302, 403)
     assert not EventPage.objects.exists()
+
+
+def test_the_country_is_chosen_in_the_admin_and_lists_the_event_there(
+    group, moderator_client
+):
+    moderator_client.post(
+        add_url(group),
+        {
+            **event_form(venue="King Fahd Palace", address="Dakar", country="SN"),
+            "action-publish": "publish",
+        },
+    )
+    event = EventPage.objects.get(slug="data-standards-clinic")
+    assert event.country == "SN" and event.live
+    edit = moderator_client.get(reverse("wagtailadmin_pages:edit", args=[event.pk]))
+    assert '<option value="SN" selected>' in edit.text
+    country = moderator_client.get(reverse("places:country", args=["sn"]))
+    assert "Data standards clinic" in country.text
