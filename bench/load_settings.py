@@ -38,6 +38,8 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache" / "load-pages"),
     },
 }
+# Every client is 127.0.0.1: the per-address search limits are not measured.
+PORTAL_RATE_LIMITS = {}
 # Members post as fast as the load allows: the posting limits are not measured.
 FORUMS_RATE_LIMITS = {
     "NEW_ACCOUNT_DAYS": 0,
