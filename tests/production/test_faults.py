@@ -284,9 +284,20 @@ def test_the_database_connection_dropped_between_requests(home_page):
     connection is killed between two requests; the second still succeeds."""
     import urllib.request
 
+    from django.core.management import call_command
     from django.db import connection
+    from django.test import override_settings
 
     from .processes import free_port, port_open
+
+    # The served process uses the deployed cache (the database's table, as after
+    # `make setup`), not the tests' local memory.
+    database_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+    }
+    with override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
 
     port = free_port()
     server = subprocess.Popen(
