@@ -172,6 +172,19 @@ def site_pages(role):
             ("forums moderation overview", "/forums/moderation/"),
             ("moderators' inbox", "/moderation/"),
         ]
+        # A group's events, run from the group space (issue 15).
+        group_events = events.filter(group=group1)
+        coming = group_events.filter(start__gte=timezone.now()).first()
+        held = group_events.filter(start__lt=timezone.now()).last()
+        base = f"/working-groups/{group1.slug}/events/"
+        pages += [("group events", base), ("new event", f"{base}new/")]
+        if coming is not None:
+            pages += [
+                ("edit event", f"{base}{coming.pk}/edit/"),
+                ("cancel event", f"{base}{coming.pk}/cancel/"),
+            ]
+        if held is not None:
+            pages += [("event materials", f"{base}{held.pk}/materials/")]
     return pages
 
 
