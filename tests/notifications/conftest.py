@@ -1,8 +1,8 @@
 import pytest
 
-from tests.factories import MembershipFactory, UserFactory, WorkingGroupFactory
+from tests.factories import UserFactory, WorkingGroupFactory
 from tests.factories.forums import ForumFactory
-from working_groups.models import Membership
+from tests.forums.conftest import member, moderator, second_member  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -23,25 +23,6 @@ def group(home_page):
 @pytest.fixture
 def private_forum(group):
     return ForumFactory(name="Data standards", slug="data-standards", group=group)
-
-
-@pytest.fixture
-def member(group):
-    return MembershipFactory(group=group, user=UserFactory(username="member")).user
-
-
-@pytest.fixture
-def second_member(group):
-    return MembershipFactory(group=group, user=UserFactory(username="second")).user
-
-
-@pytest.fixture
-def moderator(group):
-    return MembershipFactory(
-        group=group,
-        user=UserFactory(username="convener"),
-        role=Membership.Role.MODERATOR,
-    ).user
 
 
 @pytest.fixture
