@@ -1,7 +1,7 @@
 import pytest
 
 from portal.demo import home_page_get_or_create
-from tests.db_snapshot import load_demo, refresh_cached_ids, stats
+from tests.db_snapshot import builds, load_demo, refresh_cached_ids, stats
 
 
 @pytest.fixture
@@ -116,6 +116,8 @@ def pytest_terminal_summary(terminalreporter):
             f"snapshots (demo, privacy world): built {stats['loaded']} time(s), "
             f"copied back {stats['copied']} time(s)"
         )
+        for line in builds:
+            terminalreporter.write_line(f"  built: {line}")
 
 
 ENGINE_NAMES = ("opensearch", "elasticsearch")

@@ -36,6 +36,16 @@ class Snapshot:
 
 _snapshots: dict[str, tuple[Snapshot, object, object]] = {}
 stats = {"loaded": 0, "copied": 0, "content_types_changed": 0}
+# One line per real build (name, mode, seconds, the test that asked for it): the
+# end of a run lists them, so that a new build is noticed.
+builds: list[str] = []
+
+
+def _built(name: str, mode: str, seconds: float, why: str) -> None:
+    import os
+
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+    builds.append(f"{name} ({mode}, {why}) {seconds:.1f} s for {test}")
 
 
 def _tables(cursor) -> list[str]:
@@ -212,23 +222,54 @@ def _restore_caches(saved) -> None:
             page_paths._memo[key] = (time.monotonic() + page_paths.TTL_SECONDS, value)
 
 
+def _why_new(key: str) -> str:
+    """How a new key differs from the earlier ones of the same loader."""
+    name, rows, mode, settings_key = key.split("|", 3)
+    others = [
+        k.split("|", 3) for k in _snapshots if k != key and k.startswith(name + "|")
+    ]
+    if not others:
+        return "first"
+    reasons = set()
+    for _name, other_rows, other_mode, other_settings in others:
+        differs = [
+            label
+            for label, a, b in (
+                ("rows", rows, other_rows),
+                ("mode", mode, other_mode),
+                ("settings", settings_key, other_settings),
+            )
+            if a != b
+        ]
+        reasons.add("+".join(differs))
+    return "other " + " or ".join(sorted(reasons))
+
+
 def load_once(name: str, load):
     """Run ``load()`` (which fills the database), or copy back the rows it
     made from the same starting state earlier in the session; ``name`` tells
     loaders apart. Returns what ``load()`` returns: after a copy, its model
     instances (also inside dataclasses, dicts, lists and tuples) are fetched
     again by primary key."""
+    import time
+
     connection.ensure_connection()
+    mode = "atomic" if connection.in_atomic_block else "committed"
+    started = time.monotonic()
     with connection.cursor() as cursor:
         if _time_is_frozen() or not _can_skip_triggers(cursor):
             stats["loaded"] += 1
-            return load()
+            value = load()
+            _built(
+                name, mode, time.monotonic() - started, "frozen time or no superuser"
+            )
+            return value
         tables = _tables(cursor)
         key = "|".join(
             (
                 name,
                 fingerprint(cursor, tables),
-                "atomic" if connection.in_atomic_block else "committed",
+                mode,
                 _settings_key(),
             )
         )
@@ -237,6 +278,7 @@ def load_once(name: str, load):
             value = load()
             _snapshots[key] = (_take(cursor, tables), _freeze(value), _take_caches())
             stats["loaded"] += 1
+            _built(name, mode, time.monotonic() - started, _why_new(key))
             return value
         snapshot, frozen, caches = entry
         with transaction.atomic():
