@@ -50,3 +50,12 @@ REST_FRAMEWORK = {
 }
 # Request limits are off unless a test turns one on (the cache outlives a test).
 PORTAL_RATE_LIMITS = {}
+
+# Suite speed: a test database never needs a commit to survive a crash, so commits
+# do not wait for the write-ahead log to reach the disk (what other connections
+# see, and when, is unchanged). Flushes after transactional tests, migrations
+# and the committed demo load each make hundreds to thousands of commits.
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = (
+    _options.get("options", "") + " -c synchronous_commit=off"
+).strip()
