@@ -61,13 +61,17 @@ def resource_queryset_visible(*, user) -> QuerySet[ResourcePage]:
     resources = ResourcePage.objects.live()
     if _is_staff(user):
         return resources
-    public = Q(visibility=Visibility.PUBLIC) & (
-        Q(owning_group__isnull=True) | Q(owning_group__visibility=Visibility.PUBLIC)
-    )
     member_of = group_ids_for_user(user=user)
     if not member_of:
-        return resources.filter(public)
-    return resources.filter(public | _in_groups(member_of))
+        return resources.filter(resource_public_q())
+    return resources.filter(resource_public_q() | _in_groups(member_of))
+
+
+def resource_public_q() -> Q:
+    """Resources anyone may read: public, outside private groups."""
+    return Q(visibility=Visibility.PUBLIC) & (
+        Q(owning_group__isnull=True) | Q(owning_group__visibility=Visibility.PUBLIC)
+    )
 
 
 def _with_listing_relations(resources: QuerySet) -> QuerySet:
