@@ -142,12 +142,11 @@ def _members(*, user, codes) -> list | None:
 def _split(resources: QuerySet) -> tuple[list, list, int, int]:
     tacit = resources.filter(knowledge_type=KnowledgeType.TACIT)
     explicit = resources.exclude(knowledge_type=KnowledgeType.TACIT)
-    listing = ("organisations", "tags", "groups")
+    from knowledge.selectors import resource_cards
+
     return (
-        list(
-            explicit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]
-        ),
-        list(tacit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]),
+        resource_cards(explicit.values_list("pk", flat=True)[:LIMIT]),
+        resource_cards(tacit.values_list("pk", flat=True)[:LIMIT]),
         explicit.count(),
         tacit.count(),
     )
