@@ -1,11 +1,12 @@
 """Reads of the knowledge library, always scoped to what the user may see."""
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import Overlap
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -30,6 +32,7 @@ from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user, moderated_group_ids_for_user
 
 from .models import ResourcePage, ResourceTag
+from .models.pages import country_codes
 from .vocabulary import Format, Region
 
 GroupLink = ResourcePage.groups.through
@@ -294,8 +297,13 @@ def _country_condition(query: LibraryQuery) -> dict[str, Q]:
     """Resources about any of the chosen countries (a comma-separated column)."""
     if not query.country:
         return {}
-    codes = "|".join(re.escape(code) for code in query.country)
-    return {"country": Q(countries__regex=rf"(^|,)({codes})(,|$)")}
+    # Through the index on the same expression (models.pages.country_codes).
+    return {
+        "country": Overlap(
+            country_codes(),
+            Value(list(query.country), output_field=ArrayField(TextField())),
+        )
+    }
 
 
 def _country_count_part(others: str) -> str:

@@ -19,7 +19,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Func, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -58,6 +58,21 @@ from ..vocabulary import (
     Region,
     default_knowledge_type,
 )
+
+
+def country_codes():
+    """The resource's countries as an array (the column is comma-separated),
+    the expression the country index is built on: filter with
+    ``.alias(country_list=country_codes()).filter(country_list__overlap=[...])``.
+    """
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(
+        F("countries"),
+        Value(","),
+        function="string_to_array",
+        output_field=ArrayField(models.TextField()),
+    )
 
 
 def _choice_label(choices, value):
@@ -428,6 +443,10 @@ class ResourcePage(BasePage):
                 F("publication_date").desc(nulls_last=True),
                 name="knowledge_resource_newest",
             ),
+            # Country and region pages and facets: "about these places" through
+            # indexes instead of a regular expression over every row.
+            GinIndex(fields=["regions"], name="knowledge_resource_regions"),
+            GinIndex(country_codes(), name="knowledge_resource_countries"),
         ]
 
     # -- Display helpers ---------------------------------------------------
