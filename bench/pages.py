@@ -575,7 +575,10 @@ def url_map() -> list[tuple[str, str, str]]:
         ("api events", "/api/events/", "both"),
         ("api threads", "/api/threads/", "both"),
         ("oai", "/oai/?verb=ListRecords&metadataPrefix=oai_dc", "both"),
-        ("sitemap", "/sitemap.xml", "both"),
+        ("sitemap index", "/sitemap.xml", "both"),
+        ("sitemap pages", "/sitemap-pages.xml", "both"),
+        ("sitemap pages (last)", "/sitemap-pages.xml?p=5", "both"),
+        ("sitemap threads", "/sitemap-threads.xml", "both"),
     ]
 
 

@@ -3,7 +3,6 @@ resources and lessons they may see, events and open discussions mentioning the
 place, and members who opted in to the directory (signed-in readers only)."""
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 
@@ -29,19 +28,21 @@ def country_code_valid(code: str) -> bool:
     return bool(code) and code.upper() in dict(countries)
 
 
-def _countries_regex(codes) -> str:
-    return r"(^|,)(" + "|".join(re.escape(code) for code in codes) + r")(,|$)"
-
-
 def _resources_in(*, user, codes=(), region: str = "") -> QuerySet:
+    """Visible resources about any of ``codes`` or the region (both indexed)."""
+    from knowledge.models.pages import country_codes
     from knowledge.selectors import resource_queryset_visible
 
     where = Q(pk__in=[])
     if codes:
-        where |= Q(countries__regex=_countries_regex(codes))
+        where |= Q(country_list__overlap=list(codes))
     if region:
         where |= Q(regions__contains=[region])
-    return resource_queryset_visible(user=user).filter(where)
+    return (
+        resource_queryset_visible(user=user)
+        .alias(country_list=country_codes())
+        .filter(where)
+    )
 
 
 def _level_first(resources: QuerySet, first: str) -> QuerySet:
@@ -139,24 +140,41 @@ def _members(*, user, codes) -> list | None:
     )
 
 
-def _split(resources: QuerySet) -> tuple[list, list, int, int]:
-    tacit = resources.filter(knowledge_type=KnowledgeType.TACIT)
-    explicit = resources.exclude(knowledge_type=KnowledgeType.TACIT)
-    listing = ("organisations", "tags", "groups")
+def _split(resources: QuerySet, *, user, place: str) -> tuple[list, list, int, int]:
+    """The first resources and lessons learned about a place, and how many of
+    each. Finding them reads every resource about the place (a region has
+    thousands), so the ids and totals are kept like the country counts."""
+    from django.core.cache import cache
+
+    from knowledge.selectors import _visibility_scope_key, resource_cards
+
+    key = _visibility_scope_key(user, f"place-resources:{place}")
+    found = cache.get(key)
+    if found is None:
+        tacit = resources.filter(knowledge_type=KnowledgeType.TACIT)
+        explicit = resources.exclude(knowledge_type=KnowledgeType.TACIT)
+        found = (
+            list(explicit.values_list("pk", flat=True)[:LIMIT]),
+            list(tacit.values_list("pk", flat=True)[:LIMIT]),
+            explicit.count(),
+            tacit.count(),
+        )
+        cache.set(key, found, COUNTS_CACHE_SECONDS)
+    explicit_ids, tacit_ids, explicit_total, tacit_total = found
     return (
-        list(
-            explicit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]
-        ),
-        list(tacit.select_related("owning_group").prefetch_related(*listing)[:LIMIT]),
-        explicit.count(),
-        tacit.count(),
+        resource_cards(explicit_ids),
+        resource_cards(tacit_ids),
+        explicit_total,
+        tacit_total,
     )
 
 
 def country_page(*, user, code: str) -> dict:
     code = code.upper()
     resources, lessons, resource_total, lesson_total = _split(
-        _level_first(_resources_in(user=user, codes=[code]), Level.NATIONAL)
+        _level_first(_resources_in(user=user, codes=[code]), Level.NATIONAL),
+        user=user,
+        place=f"country:{code}",
     )
     region = COUNTRY_REGION.get(code, "")
     return {
@@ -176,7 +194,11 @@ def country_page(*, user, code: str) -> dict:
 def region_page(*, user, slug: str) -> dict:
     codes = REGION_COUNTRIES.get(slug, ())
     resources, lessons, resource_total, lesson_total = _split(
-        _level_first(_resources_in(user=user, codes=codes, region=slug), Level.REGIONAL)
+        _level_first(
+            _resources_in(user=user, codes=codes, region=slug), Level.REGIONAL
+        ),
+        user=user,
+        place=f"region:{slug}",
     )
     counts = country_counts(user=user)
     return {
@@ -209,7 +231,27 @@ KINDS = ("resources", "lessons", "events", "discussions")
 def country_counts(*, user) -> dict[str, dict[str, int]]:
     """Resources, lessons learned, events held and open discussions per
     country that ``user`` may see: the map, its table and the region list all
-    read these numbers, and the country pages list the same items."""
+    read these numbers, and the country pages list the same items.
+
+    Kept briefly per visibility scope (``COUNTS_CACHE_SECONDS``) and dropped
+    with the library's counts when a resource changes: every visible
+    resource's countries are read to count them."""
+    from django.core.cache import cache
+
+    from knowledge.selectors import _visibility_scope_key
+
+    key = _visibility_scope_key(user, "country-counts")
+    counts = cache.get(key)
+    if counts is None:
+        counts = _country_counts(user=user)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+COUNTS_CACHE_SECONDS = 60
+
+
+def _country_counts(*, user) -> dict[str, dict[str, int]]:
     from forums.search_documents import THREAD_SOURCE
     from knowledge.selectors import resource_queryset_visible
     from search.models import IndexedDocument

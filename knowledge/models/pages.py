@@ -19,6 +19,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
+from django.db.models import F, Func, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -57,6 +58,30 @@ from ..vocabulary import (
     Region,
     default_knowledge_type,
 )
+
+
+def country_codes():
+    """The resource's countries as an array (the column is comma-separated),
+    the expression the country index is built on: filter with
+    ``.alias(country_list=country_codes()).filter(country_list__overlap=[...])``.
+    """
+    from django.contrib.postgres.fields import ArrayField
+
+    return Func(
+        F("countries"),
+        Value(","),
+        function="string_to_array",
+        output_field=ArrayField(models.TextField()),
+    )
+
+
+def _choice_label(choices, value):
+    """The label of ``value`` in ``choices`` (a TextChoices), or the value."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
 
 # Paths below /knowledge/ that belong to views, never to a resource.
 RESERVED_SLUGS = frozenset(
@@ -410,9 +435,32 @@ class ResourcePage(BasePage):
             models.Index(fields=["doi"]),
             models.Index(fields=["external_url"]),
             GinIndex(fields=["search_vector"], name="knowledge_resource_vector"),
+            # The library's default order ("newest"): a page of results is read
+            # in index order and stops after its rows, instead of a parallel
+            # scan and sort of every visible resource per request.
+            models.Index(
+                F("publication_year").desc(nulls_last=True),
+                F("publication_date").desc(nulls_last=True),
+                name="knowledge_resource_newest",
+            ),
+            # Country and region pages and facets: "about these places" through
+            # indexes instead of a regular expression over every row.
+            GinIndex(fields=["regions"], name="knowledge_resource_regions"),
+            GinIndex(country_codes(), name="knowledge_resource_countries"),
         ]
 
     # -- Display helpers ---------------------------------------------------
+
+    # Django's get_FOO_display builds a dict of every choice, translating each
+    # label, on every call; a listing calls these three per card.
+    def get_format_display(self):
+        return _choice_label(Format, self.format)
+
+    def get_knowledge_type_display(self):
+        return _choice_label(KnowledgeType, self.knowledge_type)
+
+    def get_level_display(self):
+        return _choice_label(Level, self.level)
 
     @property
     def summary(self) -> str:

@@ -421,6 +421,10 @@ PAGES = [
     Listing("/working-groups/technologies/"),
 ]
 
+# The sitemap's sections (issue 18: /sitemap.xml is an index of them).
+MATRIX["sitemap-<slug:section>.xml"] = Listing("/sitemap-pages.xml")
+PAGES.append(Listing("/sitemap-threads.xml"))
+
 
 def url_patterns(patterns=None, prefix=""):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
