@@ -13,8 +13,6 @@ from ...documents import (
     has_cjk,
 )
 from ...faceted import (
-    FACET_SIZE,
-    FACETS,
     SearchHit,
     SearchQuery,
     SearchResults,
@@ -37,6 +35,14 @@ from .common import (
     _Sql,
     prepare_text,
 )
+from .facets import (
+    FACET_OFFSET,
+    FACET_SELECT,
+    count_facets,
+    facet_counts,
+    grouped_page,
+    passing,
+)
 
 # Planner settings per step: bitmap scans (few matches, read through the GIN
 # index), date order (many matches, read newest first until the window is full).
@@ -52,6 +58,13 @@ PLANS = {
 }
 
 
+# A query the planner expects to match more than this many times the exact
+# limit is broad: no exact count first.
+BROAD_GUESS = 3
+# Head (title, tags, summary) matches at least this dense among the documents
+# in scope are read newest first through the date index (a few hundred rows);
+# sparser ones through their GIN bitmap (a short posting list).
+HEAD_DENSE = 0.05
 RELATED_TERMS = 24  # words of a document that find its related documents
 
 
@@ -63,32 +76,61 @@ def _plan_sql(current: dict, wanted: dict) -> str:
     )
 
 
+class _PlannedCursor:
+    """A cursor whose planner settings travel with the next statement.
+
+    ``SET LOCAL`` statements are not sent on their own: the settings a step
+    wants are prefixed to its first statement (one round trip), and settings
+    that are set already are not repeated."""
+
+    def __init__(self, cursor, settings: dict[str, str], plan: dict[str, str]):
+        self.cursor = cursor
+        self.applied: dict[str, str] = dict(PLAN_DEFAULT)
+        self.search_plan = plan
+        self.pending = [
+            f"SET LOCAL {name} = {value}" for name, value in settings.items()
+        ]
+
+    def execute(self, sql, params=None):
+        prefix = self.pending + [
+            f"SET LOCAL {name} = {value}"
+            for name, value in self.search_plan.items()
+            if self.applied.get(name) != value
+        ]
+        self.pending = []
+        self.applied.update(self.search_plan)
+        if prefix:
+            sql = "; ".join(prefix) + "; " + sql
+        return self.cursor.execute(sql, params)
+
+    def fetchone(self):
+        return self.cursor.fetchone()
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
 class DatabaseQueries:
     def _run(self, function, plan: str = "bitmap"):
         """Run read queries under a statement timeout; a timeout is 'unavailable'.
 
-        The timeout and the planner settings of the first step (bitmap scans)
-        go in one statement; steps change only the settings that differ (see
-        ``_plan``), and nothing is reset at the end unless an outer transaction
-        would keep the settings."""
+        The timeout, JIT off (compiling costs more than these short statements
+        take) and each step's planner settings go with the statements
+        themselves (see ``_PlannedCursor``): no round trip of its own. Nothing
+        is reset at the end unless an outer transaction would keep the
+        settings."""
         nested = connection.in_atomic_block
         try:
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    settings_sql = "; ".join(
-                        filter(
-                            None,
-                            [
-                                f"SET LOCAL statement_timeout = {self.timeout_ms}",
-                                _plan_sql(PLAN_DEFAULT, PLANS[plan]),
-                            ],
-                        )
+                with connection.cursor() as raw:
+                    cursor = _PlannedCursor(
+                        raw,
+                        {"statement_timeout": str(self.timeout_ms), "jit": "off"},
+                        PLANS[plan],
                     )
-                    cursor.execute(settings_sql)
-                    cursor.search_plan = PLANS[plan]
                     result = function(cursor)
-                    if nested and cursor.search_plan != PLAN_DEFAULT:
-                        cursor.execute(_plan_sql(cursor.search_plan, PLAN_DEFAULT))
+                    if nested and cursor.applied != PLAN_DEFAULT:
+                        raw.execute(_plan_sql(cursor.applied, PLAN_DEFAULT))
                     return result
         except DatabaseError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
@@ -222,7 +264,12 @@ class DatabaseQueries:
 
     @staticmethod
     def _estimate(
-        cursor, match: _Sql, scope_sql: _Sql, filters: _Sql, sample: int = 2000
+        cursor,
+        match: _Sql,
+        scope_sql: _Sql,
+        filters: _Sql,
+        in_scope: int,
+        sample: int = 2000,
     ) -> tuple[int, int]:
         """(all, filtered) matches of a broad query, from one pass: the share of
         matching documents among the newest ``sample`` in scope, times the
@@ -248,17 +295,33 @@ class DatabaseQueries:
             return 0, 0
         if sampled < sample:  # the sample is everything in scope: exact
             return hits, filtered_hits
-        cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {scope_sql.sql()}",
-            scope_sql.params,
-        )
-        plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        in_scope = max(int(plan[0]["Plan"]["Plan Rows"]), sampled)
+        in_scope = max(in_scope, sampled)
         return round(in_scope * hits / sampled), round(
             in_scope * filtered_hits / sampled
         )
+
+    @staticmethod
+    def _planner_rows(cursor, **parts: _Sql) -> dict[str, int]:
+        """The planner's row estimates for several WHERE clauses, from one
+        EXPLAIN (planning only, a fraction of a millisecond): how many
+        documents in scope, in the table, and roughly how many match (its
+        full-text estimates are good for frequent words, the ones that make
+        a query broad, and low for rare words and combinations)."""
+        names = list(parts)
+        sql = " UNION ALL ".join(
+            f"SELECT 1 FROM search_document WHERE {parts[name].sql()}" for name in names
+        )
+        params = [param for name in names for param in parts[name].params]
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        plan = plan[0]["Plan"]
+        children = plan.get("Plans", [plan]) if len(names) > 1 else [plan]
+        return {
+            name: int(child["Plan Rows"])
+            for name, child in zip(names, children, strict=True)
+        }
 
     def _search_text(self, cursor, query, scope, text) -> SearchResults:
         """Exact while a query matches at most ``exact_limit`` documents.
@@ -296,46 +359,69 @@ class DatabaseQueries:
         # stops there). Below it, matches are best read through the GIN bitmap;
         # above, through the date index, which stops once the window is full.
         phrase = bool(combined) and "<->" in combined
-        exact = None
-        if not phrase:
-            # The cheap exact count first (a bitmap count that stops past the
-            # exact limit): a selective query needs no estimate, no plan
-            # inspection and no head step.
+        head_match = _Sql()
+        if combined:
+            head_match.add("head_vector @@ %s::tsquery", combined)
+        head_match.extend(rest)
+        head_match.extend(filters)
+        planned = self._planner_rows(
+            cursor, base=base, scope=rest, table=_Sql(), head=head_match
+        )
+        rank = None
+        if relevance:
+            rank = f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
+        if not phrase and planned["base"] <= BROAD_GUESS * self.exact_limit:
+            # Selective: the GIN index is read once for the page, the total and
+            # the facets (one statement, at most the exact limit of rows). A
+            # query the planner cannot vouch for is counted first (a bitmap
+            # count that stops past the exact limit); a word it knows to be
+            # frequent skips both (reading its whole posting list only to stop
+            # at the limit is the most expensive step of a broad query).
             with self._plan(cursor, "bitmap"):
-                exact = self._bounded_count(cursor, base, self.exact_limit + 1)
-        if exact is not None and exact <= self.exact_limit:
+                limit = self.exact_limit + 1
+                exact = limit
+                if planned["base"] * 2 > self.exact_limit:
+                    exact = self._bounded_count(cursor, base, limit)
+                if exact < limit or planned["base"] * 2 <= self.exact_limit:
+                    rows = self._exact_rows(cursor, base, rank, combined, limit)
+                    if len(rows) <= self.exact_limit:
+                        return self._exact_results(
+                            cursor, results, rows, query, combined, text, scope
+                        )
+        broad_limit = self._broad_limit(planned["table"])
+        if phrase:
+            # Phrases are checked row by row (positions): counting thousands
+            # of them costs more than the window. Count exactly only the few.
             broad_limit = self.exact_limit
-            base_count = exact
-            count = base_count
-            estimates = (exact, exact)
-            if query.filters:
-                with self._plan(cursor, "bitmap"):
-                    count = self._bounded_count(cursor, where, self.exact_limit + 1)
-        else:
-            broad_limit = self._broad_limit(cursor)
-            if phrase:
-                # Phrases are checked row by row (positions): counting thousands
-                # of them costs more than the window. Count exactly only the few.
-                broad_limit = self.exact_limit
-            # The estimate (one sample of the newest documents in scope, with
-            # and without the filters: a few milliseconds whatever the query).
-            # Counting exactly visits a heap page per match, so it is only done
-            # when the estimate says the count ends below the broad limit; past
-            # it the count is "more than the broad limit", the total the
-            # estimate (at least 90 matches in the sample, so not a wild guess).
-            with self._plan(cursor, "default"):
-                estimates = self._estimate(cursor, match, rest, filters)
+        # The estimate (one sample of the newest documents in scope, with
+        # and without the filters: a few milliseconds whatever the query).
+        # Counting exactly visits a heap page per match, so it is only done
+        # when the estimate says the count ends below the broad limit; past
+        # it the count is "more than the broad limit", the total the
+        # estimate (at least 90 matches in the sample, so not a wild guess).
+        with self._plan(cursor, "default"):
+            estimates = self._estimate(cursor, match, rest, filters, planned["scope"])
+        with self._plan(cursor, "bitmap"):
+            if estimates[0] > broad_limit:
+                base_count = broad_limit + 1
+            else:
+                base_count = self._bounded_count(cursor, base, broad_limit + 1)
+        if base_count <= self.exact_limit:
+            # Fewer than the planner expected: exact after all.
             with self._plan(cursor, "bitmap"):
-                if estimates[0] > broad_limit:
-                    base_count = broad_limit + 1
+                rows = self._exact_rows(
+                    cursor, base, rank, combined, self.exact_limit + 1
+                )
+            return self._exact_results(
+                cursor, results, rows, query, combined, text, scope
+            )
+        with self._plan(cursor, "bitmap"):
+            count = base_count
+            if query.filters:
+                if estimates[1] > broad_limit:
+                    count = broad_limit + 1
                 else:
-                    base_count = self._bounded_count(cursor, base, broad_limit + 1)
-                count = base_count
-                if query.filters and base_count > self.exact_limit:
-                    if estimates[1] > broad_limit:
-                        count = broad_limit + 1
-                    else:
-                        count = self._bounded_count(cursor, where, broad_limit + 1)
+                    count = self._bounded_count(cursor, where, broad_limit + 1)
         strategy = "bitmap" if count <= broad_limit else "date"
         window = None  # the newest matches, when the candidate window read them
         if count <= self.exact_limit:
@@ -358,8 +444,15 @@ class DatabaseQueries:
                 if not any(token.negated for token in query_tokens(text)):
                     head = rest.copy()
                     head.extend(filters)
+                head_dense = planned["head"] >= HEAD_DENSE * max(planned["scope"], 1)
                 page, window = self._page_candidates(
-                    cursor, where, head, query, combined, strategy
+                    cursor,
+                    where,
+                    head,
+                    query,
+                    combined,
+                    strategy,
+                    "date" if head_dense else "bitmap",
                 )
                 results.browsable = self.sample_size
             else:
@@ -367,58 +460,60 @@ class DatabaseQueries:
                     page = self._page_exact(cursor, where, query, None, count=False)
         results.hits = self._hits(cursor, page, combined, text, scope)
 
-        if base_count <= self.exact_limit:
-            with self._plan(cursor, "bitmap"):
-                counts = self._facet_counts(cursor, base, query)
+        base_total = base_count
+        if base_count > broad_limit:
+            base_total = max(estimates[0], base_count)
+        if window is not None and not filters.parts:
+            # Without filters the candidate window's newest matches are
+            # exactly the facet sample, read with their facet columns.
+            counts = count_facets(window, query, key_index=1, offset=2)
         else:
-            base_total = base_count
-            if base_count > broad_limit:
-                base_total = max(estimates[0], base_count)
-            if window is not None and not filters.parts:
-                # Without filters the candidate window's newest matches are
-                # exactly the facet sample: count them by id, no second scan.
-                ids = _Sql()
-                ids.add("id = ANY(%s)", window)
-                counts = self._facet_counts(cursor, ids, query)
-            else:
-                with self._plan(
-                    cursor, "bitmap" if base_count <= broad_limit else "date"
-                ):
-                    counts = self._facet_counts(
-                        cursor, base, query, sample=self.sample_size
-                    )
-            factor = base_total / self.sample_size
-            counts = {
-                name: {value: max(1, round(n * factor)) for value, n in values.items()}
-                for name, values in counts.items()
-            }
-            results.facets_approximate = True
+            with self._plan(cursor, "bitmap" if base_count <= broad_limit else "date"):
+                counts = facet_counts(cursor, base, query, sample=self.sample_size)
+        factor = base_total / self.sample_size
+        counts = {
+            name: {value: max(1, round(n * factor)) for value, n in values.items()}
+            for name, values in counts.items()
+        }
+        results.facets_approximate = True
         results.facets = facet_results(query, counts)
         return results
 
-    def _broad_limit(self, cursor) -> int:
+    @staticmethod
+    def _exact_rows(cursor, base: _Sql, rank, combined, limit) -> list[tuple]:
+        """Every match (at most the exact limit and one): (id, key, collapse
+        key, date, rank, facet columns…)."""
+        rank_params = [combined] if rank else []
+        cursor.execute(
+            f"SELECT id, key, collapse_key, date, {rank or '0'}, {FACET_SELECT} "
+            f"FROM search_document WHERE {base.sql()} LIMIT %s",
+            [*rank_params, *base.params, limit],
+        )
+        return cursor.fetchall()
+
+    def _exact_results(self, cursor, results, rows, query, combined, text, scope):
+        """A selective query's page, total and facets, from its rows."""
+        page, groups = grouped_page(passing(rows, query, FACET_OFFSET), query)
+        results.total = groups
+        results.hits = self._hits(cursor, page, combined, text, scope)
+        counts = count_facets(rows, query, key_index=2, offset=FACET_OFFSET)
+        results.facets = facet_results(query, counts)
+        return results
+
+    def _broad_limit(self, rows: int) -> int:
         """Where reading the newest matches through the date index becomes
         cheaper than reading all matches: sqrt(window × table size)."""
         if self.broad_limit:
             return self.broad_limit
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass"
-        )
-        rows = max(float(cursor.fetchone()[0] or 0), 1.0)
-        return max(self.exact_limit, int((self.sample_size * rows) ** 0.5))
+        return max(self.exact_limit, int((self.sample_size * max(rows, 1)) ** 0.5))
 
     @staticmethod
     @contextmanager
     def _plan(cursor, strategy: str):
         """Steer the planner for one step: its estimates for full-text matches
-        are often far off, and the wrong plan costs ten times more. Only the
-        settings that differ from the current ones are changed, in one
-        statement (none when the step uses the current plan)."""
-        wanted = PLANS[strategy]
-        current = getattr(cursor, "search_plan", PLAN_DEFAULT)
-        if wanted != current:
-            cursor.execute(_plan_sql(current, wanted))
-            cursor.search_plan = wanted
+        are often far off, and the wrong plan costs ten times more. The
+        settings that differ go with the step's next statement."""
+        cursor.search_plan = PLANS[strategy]
         yield
 
     @staticmethod
@@ -443,23 +538,26 @@ class DatabaseQueries:
         )
 
     def _page_candidates(
-        self, cursor, where: _Sql, head: _Sql, query, combined, strategy
+        self, cursor, where: _Sql, head: _Sql, query, combined, strategy, head_plan
     ):
         """Rank the candidate window: the newest matches, plus matches in titles,
         tags and summaries (the head vector: the likeliest best), each read the
-        cheapest way."""
+        cheapest way: frequent head matches newest first (the date index stops
+        after a few hundred rows), rare ones through their short GIN posting
+        list."""
         with self._plan(cursor, strategy):
             cursor.execute(
-                f"SELECT id FROM search_document WHERE {where.sql()}"
-                " ORDER BY date DESC NULLS LAST LIMIT %s",
+                f"SELECT id, collapse_key, {FACET_SELECT} FROM search_document"
+                f" WHERE {where.sql()} ORDER BY date DESC NULLS LAST LIMIT %s",
                 [*where.params, self.sample_size],
             )
-            window = [row[0] for row in cursor.fetchall()]
-            ids = set(window)
-        with self._plan(cursor, "bitmap"):
+            window = cursor.fetchall()
+            ids = {row[0] for row in window}
+        order = " ORDER BY date DESC NULLS LAST" if head_plan == "date" else ""
+        with self._plan(cursor, head_plan):
             cursor.execute(
                 f"SELECT id FROM search_document WHERE {head.sql()}"
-                " AND head_vector @@ %s::tsquery LIMIT %s",
+                f" AND head_vector @@ %s::tsquery{order} LIMIT %s",
                 [*head.params, combined, self.sample_size // 2],
             )
             ids.update(row[0] for row in cursor.fetchall())
@@ -550,43 +648,6 @@ class DatabaseQueries:
                 )
             )
         return hits
-
-    def _facet_counts(
-        self, cursor, base: _Sql, query: SearchQuery, *, sample: int | None = None
-    ) -> dict:
-        branches, params = [], []
-        for facet in FACETS:
-            column, kind = FACET_COLUMNS[facet.name]
-            where = _Sql()
-            self._filters(where, query, skip=facet.name)
-            if kind.endswith("[]"):
-                value_sql = "value::text"
-                source = f"m CROSS JOIN LATERAL unnest(m.{column}) AS value"
-            else:
-                value_sql = f"m.{column}::text"
-                source = "m"
-            # Facet columns are unique per facet name, so m.column is unambiguous.
-            branches.append(
-                f"(SELECT %s AS facet, {value_sql} AS value, "
-                "count(DISTINCT m.collapse_key) AS n "
-                f"FROM {source} WHERE {where.sql()} "
-                f"AND {value_sql} IS NOT NULL AND {value_sql} <> '' "
-                f"GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT {FACET_SIZE})"
-            )
-            params.extend([facet.name, *where.params])
-        columns = ", ".join(
-            sorted({"collapse_key", *(c for c, _ in FACET_COLUMNS.values())})
-        )
-        sampling = " ORDER BY date DESC NULLS LAST LIMIT %s" if sample else ""
-        cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_document "
-            f"WHERE {base.sql()}{sampling}) " + " UNION ALL ".join(branches),
-            [*base.params, *([sample] if sample else []), *params],
-        )
-        counts: dict[str, dict[str, int]] = {}
-        for facet, value, n in cursor.fetchall():
-            counts.setdefault(facet, {})[value] = n
-        return counts
 
 
 def _grouped_page(
