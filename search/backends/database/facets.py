@@ -110,7 +110,7 @@ def facet_counts(
 def grouped_page(rows, query: SearchQuery) -> tuple[list[tuple], int]:
     """The page of ``rows`` (id, key, collapse_key, date, rank, ...), one per
     collapse key (its best row), as (id, rank, groups, other matches in the
-    group) like the SQL of ``querying._grouped_page``, and how many groups."""
+    group) like the SQL of ``DatabaseMatching._grouped_page``, and how many groups."""
     best: dict[str, tuple] = {}
     replies: dict[str, int] = {}
     for row in rows:
