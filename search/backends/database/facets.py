@@ -10,6 +10,9 @@ selective query come from the same rows: the GIN index is read once.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+
 from ...faceted import FACET_SIZE, FACETS, SearchQuery
 from .common import FACET_COLUMNS, _Sql
 
@@ -57,40 +60,48 @@ def count_facets(rows, query: SearchQuery, *, key_index: int, offset: int) -> di
     discussion (one collapse key) counts once. The FACET_SIZE largest values
     per facet, ties by value."""
     tests = _row_filters(query, offset)
-    spec = []
+    kept = {test[0]: [_passes(row, test) for row in rows] for test in tests}
+    # Usually every row is its own discussion: plain counting, no key sets.
+    unique = len({row[key_index] for row in rows}) == len(rows)
+    counts: dict[str, dict[str, int]] = {}
     for facet in FACETS:
         column, kind = FACET_COLUMNS[facet.name]
-        others = [test for test in tests if test[0] != facet.name]
-        spec.append(
-            (
-                facet.name,
-                offset + FACET_FIELDS.index(column),
-                kind.endswith("[]"),
-                others,
+        index = offset + FACET_FIELDS.index(column)
+        others = [kept[name] for name in kept if name != facet.name]
+        facet_rows = rows
+        if others:
+            facet_rows = [
+                row for row, *keep in zip(rows, *others, strict=True) if all(keep)
+            ]
+        if kind.endswith("[]"):
+            if unique:
+                values = chain.from_iterable(row[index] or () for row in facet_rows)
+            else:
+                values = (
+                    item
+                    for item, _key in {
+                        (item, row[key_index])
+                        for row in facet_rows
+                        for item in row[index] or ()
+                    }
+                )
+        elif unique:
+            values = (row[index] for row in facet_rows)
+        else:
+            values = (
+                item
+                for item, _key in {(row[index], row[key_index]) for row in facet_rows}
             )
-        )
-    keys: dict[tuple[str, str], set] = {}
-    for row in rows:
-        kept = {test[0]: _passes(row, test) for test in tests}
-        key = row[key_index]
-        for name, index, many, others in spec:
-            if others and not all(kept[test[0]] for test in others):
-                continue
-            value = row[index]
-            values = (value or ()) if many else (value,)
-            for item in values:
-                if item is None or item == "":
-                    continue
-                keys.setdefault((name, str(item)), set()).add(key)
-    counts: dict[str, dict[str, int]] = {}
-    for (name, value), members in keys.items():
-        counts.setdefault(name, {})[value] = len(members)
-    return {
-        name: dict(
-            sorted(values.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
-        )
-        for name, values in counts.items()
-    }
+        tally = Counter(values)
+        tally.pop(None, None)
+        tally.pop("", None)
+        if tally:
+            ordered = sorted(
+                ((str(value), n) for value, n in tally.items()),
+                key=lambda item: (-item[1], item[0]),
+            )
+            counts[facet.name] = dict(ordered[:FACET_SIZE])
+    return counts
 
 
 def facet_counts(
