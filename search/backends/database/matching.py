@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from ...faceted import SearchResults, Sort, facet_results, query_tokens
 from .common import RANK_WEIGHTS, _Sql
 from .facets import (
+    FACET_NAMES,
     FACET_OFFSET,
     FACET_SELECT,
     count_facets,
@@ -138,23 +139,17 @@ class DatabaseMatching:
             # Phrases are checked row by row (positions): reading thousands of
             # them costs more than the window. Read all only when few.
             broad_limit = self.exact_limit
-        exact = None  # every result, ranked (few results)
-        matches = None  # every match (medium), newest first
-        newest = None  # the newest matches (broad)
+        ranked = None  # every result, ranked (at most the broad limit)
+        newest = None  # the newest results (broad)
         # The planner underestimates combinations of words and filters by up
-        # to about twice: the margin keeps a broad query off the paths that
-        # read every match.
-        if planned["where"] * 2 <= self.exact_limit:
+        # to about twice: the margin keeps a broad query off the path that
+        # reads every match.
+        if planned["where"] * 2 <= broad_limit:
             with self._plan(cursor, "bitmap"):
-                exact = self._exact_rows(cursor, where, rank, self.exact_limit + 1)
-            if len(exact) > self.exact_limit:
-                exact = None
-        if exact is None and planned["where"] * 2 <= broad_limit:
-            with self._plan(cursor, "bitmap"):
-                matches = self._match_rows(cursor, where, broad_limit + 1)
-            if len(matches) > broad_limit:
-                matches = None
-        if exact is None and matches is None:
+                ranked = self._exact_rows(cursor, where, rank, broad_limit + 1)
+            if len(ranked) > broad_limit:
+                ranked = None
+        if ranked is None:
             with self._plan(cursor, "date"):
                 newest = self._newest(
                     cursor, match, filters, rest, planned["scope"], scan_limit
@@ -162,21 +157,15 @@ class DatabaseMatching:
             if newest.exact or newest.estimate <= broad_limit:
                 # Fewer than the planner expected: read them all after all.
                 with self._plan(cursor, "bitmap"):
-                    rows = self._match_rows(cursor, where, broad_limit + 1)
+                    rows = self._exact_rows(cursor, where, rank, broad_limit + 1)
                 if len(rows) <= broad_limit:
-                    matches, newest = rows, None
-        if matches is not None and len(matches) <= self.exact_limit:
-            with self._plan(cursor, "bitmap"):
-                exact = self._exact_rows(cursor, where, rank, self.exact_limit + 1)
+                    ranked, newest = rows, None
 
         window = None
-        if exact is not None:
-            # Few results (the filters keep few of many matches): ranked
-            # exactly; the facets are sampled from the unfiltered matches.
-            page, results.total = grouped_page(exact, query)
-        elif matches is not None:
-            results.total = len({row[1] for row in matches})
-            window = matches[: self.sample_size]
+        if ranked is not None:
+            # Every result is read (with its rank and facet columns): an exact
+            # total, an exact ranking, and without filters exact facets.
+            page, results.total = grouped_page(ranked, query)
         else:
             results.total = newest.estimate
             results.total_approximate = True
@@ -192,10 +181,8 @@ class DatabaseMatching:
                     page = self._page_exact(cursor, where, query, None, count=False)
         results.hits = self._hits(cursor, page, combined, text, scope)
 
-        if not filters.parts and exact is not None:
-            counts = count_facets(exact, query, key_index=2, offset=FACET_OFFSET)
-        elif not filters.parts and matches is not None:
-            counts = count_facets(matches, query, key_index=1, offset=2)
+        if not filters.parts and ranked is not None:
+            counts = count_facets(ranked, query, key_index=2, offset=FACET_OFFSET)
         else:
             if not filters.parts:
                 sample = newest
@@ -250,11 +237,12 @@ class DatabaseMatching:
 
     @staticmethod
     def _exact_rows(cursor, where: _Sql, rank, limit) -> list[tuple]:
-        """Every match (at most ``limit``): (id, key, collapse key, date, rank,
-        facet columns…)."""
+        """Every match (at most ``limit``): (id, key, collapse key, date in
+        seconds, rank, facet columns…)."""
         rank_sql, rank_params = rank
         cursor.execute(
-            f"SELECT id, key, collapse_key, date, {rank_sql}, {FACET_SELECT} "
+            "SELECT id, key, collapse_key, extract(epoch FROM date)::float8,"
+            f" {rank_sql}, {FACET_SELECT} "
             f"FROM search_document WHERE {where.sql()} LIMIT %s",
             [*rank_params, *where.params, limit],
         )
@@ -267,19 +255,6 @@ class DatabaseMatching:
         counts = count_facets(rows, query, key_index=2, offset=FACET_OFFSET)
         results.facets = facet_results(query, counts)
         return results
-
-    @staticmethod
-    def _match_rows(cursor, where: _Sql, limit: int) -> list[tuple]:
-        """Every match (at most ``limit``), newest first, unranked: (id,
-        collapse key, facet columns…)."""
-        cursor.execute(
-            f"SELECT id, collapse_key, {FACET_SELECT} FROM ("
-            f" SELECT id, collapse_key, {FACET_SELECT}, date FROM search_document"
-            f" WHERE {where.sql()} LIMIT %s) matches"
-            " ORDER BY date DESC NULLS LAST, id DESC",
-            [*where.params, limit],
-        )
-        return cursor.fetchall()
 
     def _newest(
         self,
@@ -304,7 +279,7 @@ class DatabaseMatching:
         hit = match.copy()
         hit.extend(filters)
         cursor.execute(
-            f"SELECT id, collapse_key, {FACET_SELECT}, hit, seen FROM ("
+            f"SELECT id, collapse_key, {FACET_NAMES}, hit, seen FROM ("
             f" SELECT id, collapse_key, {FACET_SELECT}, ({hit.sql()}) AS hit,"
             "  row_number() OVER (ORDER BY date DESC NULLS LAST) AS seen"
             f" FROM search_document WHERE {rest.sql()}"
