@@ -506,6 +506,7 @@ def bench_database_reused(name, backend, count, rounds):
     """Queries only, on the corpus an earlier --reuse run indexed."""
     timings, totals = run_queries(backend, rounds)
     return {
+        "relevance": corpus_relevance(backend, make_corpus(count)),
         "name": f"{name}, reused",
         "indexed": count,
         "seconds": 0.0,

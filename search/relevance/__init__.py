@@ -125,22 +125,27 @@ def judge_by_topic(rules: list[dict], documents) -> list[JudgedQuery]:
     """The benchmark corpus judged by rule (see bench.json): a document whose
     title begins with the query's topic is the answer (3), one whose text only
     mentions it is related (1)."""
-    documents = list(documents)
-    queries = []
-    for rule in rules:
-        topic = rule["topic"].casefold()
-        grades = {}
-        for document in documents:
-            if document.title.casefold().startswith(topic):
-                grades[document.title] = 3
-            elif topic in document.body.casefold():
-                grades[document.title] = 1
-        queries.append(
-            JudgedQuery(
-                text=rule["q"],
-                language=rule.get("language", "en"),
-                kind=rule.get("kind", "word"),
-                grades=grades,
-            )
+    # One pass over the documents (a generator of a million is fine).
+    topics = [rule["topic"].casefold() for rule in rules]
+    grades: list[dict[str, int]] = [{} for _rule in rules]
+    for document in documents:
+        title = document.title.casefold()
+        body = None
+        for topic, graded in zip(topics, grades, strict=True):
+            if title.startswith(topic):
+                graded[document.title] = 3
+            else:
+                if body is None:
+                    body = document.body.casefold()
+                if topic in body:
+                    graded[document.title] = 1
+    queries = [
+        JudgedQuery(
+            text=rule["q"],
+            language=rule.get("language", "en"),
+            kind=rule.get("kind", "word"),
+            grades=graded,
         )
+        for rule, graded in zip(rules, grades, strict=True)
+    ]
     return queries

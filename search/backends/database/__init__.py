@@ -19,6 +19,7 @@ from django.conf import settings
 
 from ..base import SearchBackend
 from .common import document_row, prepare_text
+from .matching import DatabaseMatching
 from .querying import DatabaseQueries
 from .spelling import DatabaseSpelling
 from .writes import DatabaseWrites
@@ -27,7 +28,7 @@ __all__ = ["DatabaseSearchBackend", "document_row", "prepare_text"]
 
 
 class DatabaseSearchBackend(
-    DatabaseWrites, DatabaseQueries, DatabaseSpelling, SearchBackend
+    DatabaseWrites, DatabaseQueries, DatabaseMatching, DatabaseSpelling, SearchBackend
 ):
     is_database = True
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
@@ -13,13 +12,9 @@ from ...documents import (
     has_cjk,
 )
 from ...faceted import (
-    FACET_SIZE,
-    FACETS,
     SearchHit,
     SearchQuery,
     SearchResults,
-    Sort,
-    facet_results,
     query_tokens,
 )
 from ...permissions import SearchScope
@@ -63,32 +58,61 @@ def _plan_sql(current: dict, wanted: dict) -> str:
     )
 
 
+class _PlannedCursor:
+    """A cursor whose planner settings travel with the next statement.
+
+    ``SET LOCAL`` statements are not sent on their own: the settings a step
+    wants are prefixed to its first statement (one round trip), and settings
+    that are set already are not repeated."""
+
+    def __init__(self, cursor, settings: dict[str, str], plan: dict[str, str]):
+        self.cursor = cursor
+        self.applied: dict[str, str] = dict(PLAN_DEFAULT)
+        self.search_plan = plan
+        self.pending = [
+            f"SET LOCAL {name} = {value}" for name, value in settings.items()
+        ]
+
+    def execute(self, sql, params=None):
+        prefix = self.pending + [
+            f"SET LOCAL {name} = {value}"
+            for name, value in self.search_plan.items()
+            if self.applied.get(name) != value
+        ]
+        self.pending = []
+        self.applied.update(self.search_plan)
+        if prefix:
+            sql = "; ".join(prefix) + "; " + sql
+        return self.cursor.execute(sql, params)
+
+    def fetchone(self):
+        return self.cursor.fetchone()
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
 class DatabaseQueries:
     def _run(self, function, plan: str = "bitmap"):
         """Run read queries under a statement timeout; a timeout is 'unavailable'.
 
-        The timeout and the planner settings of the first step (bitmap scans)
-        go in one statement; steps change only the settings that differ (see
-        ``_plan``), and nothing is reset at the end unless an outer transaction
-        would keep the settings."""
+        The timeout, JIT off (compiling costs more than these short statements
+        take) and each step's planner settings go with the statements
+        themselves (see ``_PlannedCursor``): no round trip of its own. Nothing
+        is reset at the end unless an outer transaction would keep the
+        settings."""
         nested = connection.in_atomic_block
         try:
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    settings_sql = "; ".join(
-                        filter(
-                            None,
-                            [
-                                f"SET LOCAL statement_timeout = {self.timeout_ms}",
-                                _plan_sql(PLAN_DEFAULT, PLANS[plan]),
-                            ],
-                        )
+                with connection.cursor() as raw:
+                    cursor = _PlannedCursor(
+                        raw,
+                        {"statement_timeout": str(self.timeout_ms), "jit": "off"},
+                        PLANS[plan],
                     )
-                    cursor.execute(settings_sql)
-                    cursor.search_plan = PLANS[plan]
                     result = function(cursor)
-                    if nested and cursor.search_plan != PLAN_DEFAULT:
-                        cursor.execute(_plan_sql(cursor.search_plan, PLAN_DEFAULT))
+                    if nested and cursor.applied != PLAN_DEFAULT:
+                        raw.execute(_plan_sql(cursor.applied, PLAN_DEFAULT))
                     return result
         except DatabaseError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
@@ -120,7 +144,7 @@ class DatabaseQueries:
         where.add("key <> %s AND collapse_key <> %s", key, key)
         self._visibility(where, scope)
         with self._plan(cursor, "bitmap"):
-            page = _grouped_page(
+            page = self._grouped_page(
                 cursor,
                 where,
                 f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)",
@@ -212,268 +236,13 @@ class DatabaseQueries:
             return self._bounded_count(cursor, where, self.exact_limit + 1)
 
     @staticmethod
-    def _bounded_count(cursor, where: _Sql, limit: int) -> int:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM search_document "
-            f"WHERE {where.sql()} LIMIT %s) bounded",
-            [*where.params, limit],
-        )
-        return cursor.fetchone()[0]
-
-    @staticmethod
-    def _estimate(
-        cursor, match: _Sql, scope_sql: _Sql, filters: _Sql, sample: int = 2000
-    ) -> tuple[int, int]:
-        """(all, filtered) matches of a broad query, from one pass: the share of
-        matching documents among the newest ``sample`` in scope, times the
-        planner's count of documents in scope (its own estimates for full-text
-        matches are far off)."""
-        matching = match.copy()
-        matching.extend(filters)
-        if filters.parts:
-            filtered_sql = f"count(*) FILTER (WHERE {matching.sql()})"
-            filtered_params = matching.params
-        else:
-            filtered_sql, filtered_params = "0", []
-        cursor.execute(
-            f"SELECT count(*) FILTER (WHERE {match.sql()}), {filtered_sql}, count(*)"
-            " FROM (SELECT * FROM search_document "
-            f"WHERE {scope_sql.sql()} ORDER BY date DESC NULLS LAST LIMIT %s) newest",
-            [*match.params, *filtered_params, *scope_sql.params, sample],
-        )
-        hits, filtered_hits, sampled = cursor.fetchone()
-        if not filters.parts:
-            filtered_hits = hits
-        if not sampled:
-            return 0, 0
-        if sampled < sample:  # the sample is everything in scope: exact
-            return hits, filtered_hits
-        cursor.execute(
-            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document WHERE {scope_sql.sql()}",
-            scope_sql.params,
-        )
-        plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        in_scope = max(int(plan[0]["Plan"]["Plan Rows"]), sampled)
-        return round(in_scope * hits / sampled), round(
-            in_scope * filtered_hits / sampled
-        )
-
-    def _search_text(self, cursor, query, scope, text) -> SearchResults:
-        """Exact while a query matches at most ``exact_limit`` documents.
-
-        Beyond that the work is bounded, as Elasticsearch bounds total hits:
-        relevance is ranked within a candidate window (the newest
-        ``sample_size`` matches plus the newest title/tag/summary matches),
-        facets are counted on the newest matches and scaled, and past
-        ``broad_limit`` matches the total is the planner's estimate. Broad
-        queries stay fast, and cannot load the database, however large the
-        corpus grows.
-        """
-        results = SearchResults(query=query, engine=self.name)
-        combined = None
-        match = _Sql()
-        if text:
-            matched = self._match(cursor, text)
-            if matched is None:
-                results.facets = facet_results(query, {})
-                return results
-            match, combined = matched
-        rest = _Sql()  # everything but the words: visibility, alert window, filters
-        self._visibility(rest, scope)
-        if query.indexed_after is not None:
-            rest.add("first_indexed_at > %s", query.indexed_after)
-        base = match.copy()
-        base.extend(rest)
-        where = base.copy()
-        self._filters(where, query)
-        filters = _Sql()
-        self._filters(filters, query)
-        relevance = bool(combined) and query.effective_sort == Sort.RELEVANCE
-
-        # How many? Counted exactly up to the broad limit (a bitmap scan that
-        # stops there). Below it, matches are best read through the GIN bitmap;
-        # above, through the date index, which stops once the window is full.
-        phrase = bool(combined) and "<->" in combined
-        exact = None
-        if not phrase:
-            # The cheap exact count first (a bitmap count that stops past the
-            # exact limit): a selective query needs no estimate, no plan
-            # inspection and no head step.
-            with self._plan(cursor, "bitmap"):
-                exact = self._bounded_count(cursor, base, self.exact_limit + 1)
-        if exact is not None and exact <= self.exact_limit:
-            broad_limit = self.exact_limit
-            base_count = exact
-            count = base_count
-            estimates = (exact, exact)
-            if query.filters:
-                with self._plan(cursor, "bitmap"):
-                    count = self._bounded_count(cursor, where, self.exact_limit + 1)
-        else:
-            broad_limit = self._broad_limit(cursor)
-            if phrase:
-                # Phrases are checked row by row (positions): counting thousands
-                # of them costs more than the window. Count exactly only the few.
-                broad_limit = self.exact_limit
-            # The estimate (one sample of the newest documents in scope, with
-            # and without the filters: a few milliseconds whatever the query).
-            # Counting exactly visits a heap page per match, so it is only done
-            # when the estimate says the count ends below the broad limit; past
-            # it the count is "more than the broad limit", the total the
-            # estimate (at least 90 matches in the sample, so not a wild guess).
-            with self._plan(cursor, "default"):
-                estimates = self._estimate(cursor, match, rest, filters)
-            with self._plan(cursor, "bitmap"):
-                if estimates[0] > broad_limit:
-                    base_count = broad_limit + 1
-                else:
-                    base_count = self._bounded_count(cursor, base, broad_limit + 1)
-                count = base_count
-                if query.filters and base_count > self.exact_limit:
-                    if estimates[1] > broad_limit:
-                        count = broad_limit + 1
-                    else:
-                        count = self._bounded_count(cursor, where, broad_limit + 1)
-        strategy = "bitmap" if count <= broad_limit else "date"
-        window = None  # the newest matches, when the candidate window read them
-        if count <= self.exact_limit:
-            with self._plan(cursor, "bitmap"):
-                page = self._page_exact(
-                    cursor, where, query, combined if relevance else None
-                )
-            results.total = page[0][2] if page else (count if query.offset else 0)
-        else:
-            if count <= broad_limit:
-                with self._plan(cursor, "bitmap"):
-                    results.total = _bounded_group_count(cursor, where, broad_limit + 1)
-            else:
-                results.total = max(estimates[1], count)
-                results.total_approximate = True
-            if relevance:
-                # The head vector is part of the search vector, so without an
-                # exclusion a head match is a match: only its index is read.
-                head = where
-                if not any(token.negated for token in query_tokens(text)):
-                    head = rest.copy()
-                    head.extend(filters)
-                page, window = self._page_candidates(
-                    cursor, where, head, query, combined, strategy
-                )
-                results.browsable = self.sample_size
-            else:
-                with self._plan(cursor, strategy):
-                    page = self._page_exact(cursor, where, query, None, count=False)
-        results.hits = self._hits(cursor, page, combined, text, scope)
-
-        if base_count <= self.exact_limit:
-            with self._plan(cursor, "bitmap"):
-                counts = self._facet_counts(cursor, base, query)
-        else:
-            base_total = base_count
-            if base_count > broad_limit:
-                base_total = max(estimates[0], base_count)
-            if window is not None and not filters.parts:
-                # Without filters the candidate window's newest matches are
-                # exactly the facet sample: count them by id, no second scan.
-                ids = _Sql()
-                ids.add("id = ANY(%s)", window)
-                counts = self._facet_counts(cursor, ids, query)
-            else:
-                with self._plan(
-                    cursor, "bitmap" if base_count <= broad_limit else "date"
-                ):
-                    counts = self._facet_counts(
-                        cursor, base, query, sample=self.sample_size
-                    )
-            factor = base_total / self.sample_size
-            counts = {
-                name: {value: max(1, round(n * factor)) for value, n in values.items()}
-                for name, values in counts.items()
-            }
-            results.facets_approximate = True
-        results.facets = facet_results(query, counts)
-        return results
-
-    def _broad_limit(self, cursor) -> int:
-        """Where reading the newest matches through the date index becomes
-        cheaper than reading all matches: sqrt(window × table size)."""
-        if self.broad_limit:
-            return self.broad_limit
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'search_document'::regclass"
-        )
-        rows = max(float(cursor.fetchone()[0] or 0), 1.0)
-        return max(self.exact_limit, int((self.sample_size * rows) ** 0.5))
-
-    @staticmethod
     @contextmanager
     def _plan(cursor, strategy: str):
         """Steer the planner for one step: its estimates for full-text matches
-        are often far off, and the wrong plan costs ten times more. Only the
-        settings that differ from the current ones are changed, in one
-        statement (none when the step uses the current plan)."""
-        wanted = PLANS[strategy]
-        current = getattr(cursor, "search_plan", PLAN_DEFAULT)
-        if wanted != current:
-            cursor.execute(_plan_sql(current, wanted))
-            cursor.search_plan = wanted
+        are often far off, and the wrong plan costs ten times more. The
+        settings that differ go with the step's next statement."""
+        cursor.search_plan = PLANS[strategy]
         yield
-
-    @staticmethod
-    def _page_exact(cursor, where: _Sql, query, combined, *, count: bool = True):
-        if combined:
-            rank = f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
-            rank_params = [combined]
-        else:
-            rank, rank_params = "0", []
-        window = None
-        if not count:
-            # Many matches in date order: group only the newest of them.
-            window = (query.offset + query.per_page) * 5 + 100
-        return _grouped_page(
-            cursor,
-            where,
-            rank,
-            rank_params,
-            query,
-            count=count,
-            window=window,
-        )
-
-    def _page_candidates(
-        self, cursor, where: _Sql, head: _Sql, query, combined, strategy
-    ):
-        """Rank the candidate window: the newest matches, plus matches in titles,
-        tags and summaries (the head vector: the likeliest best), each read the
-        cheapest way."""
-        with self._plan(cursor, strategy):
-            cursor.execute(
-                f"SELECT id FROM search_document WHERE {where.sql()}"
-                " ORDER BY date DESC NULLS LAST LIMIT %s",
-                [*where.params, self.sample_size],
-            )
-            window = [row[0] for row in cursor.fetchall()]
-            ids = set(window)
-        with self._plan(cursor, "bitmap"):
-            cursor.execute(
-                f"SELECT id FROM search_document WHERE {head.sql()}"
-                " AND head_vector @@ %s::tsquery LIMIT %s",
-                [*head.params, combined, self.sample_size // 2],
-            )
-            ids.update(row[0] for row in cursor.fetchall())
-        candidates = _Sql()
-        candidates.add("id = ANY(%s)", sorted(ids))
-        page = _grouped_page(
-            cursor,
-            candidates,
-            f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)",
-            [combined],
-            query,
-            count=False,
-        )
-        return page, window
 
     def _hits(self, cursor, page, combined, text, scope) -> list[SearchHit]:
         if not page:
@@ -550,80 +319,3 @@ class DatabaseQueries:
                 )
             )
         return hits
-
-    def _facet_counts(
-        self, cursor, base: _Sql, query: SearchQuery, *, sample: int | None = None
-    ) -> dict:
-        branches, params = [], []
-        for facet in FACETS:
-            column, kind = FACET_COLUMNS[facet.name]
-            where = _Sql()
-            self._filters(where, query, skip=facet.name)
-            if kind.endswith("[]"):
-                value_sql = "value::text"
-                source = f"m CROSS JOIN LATERAL unnest(m.{column}) AS value"
-            else:
-                value_sql = f"m.{column}::text"
-                source = "m"
-            # Facet columns are unique per facet name, so m.column is unambiguous.
-            branches.append(
-                f"(SELECT %s AS facet, {value_sql} AS value, "
-                "count(DISTINCT m.collapse_key) AS n "
-                f"FROM {source} WHERE {where.sql()} "
-                f"AND {value_sql} IS NOT NULL AND {value_sql} <> '' "
-                f"GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT {FACET_SIZE})"
-            )
-            params.extend([facet.name, *where.params])
-        columns = ", ".join(
-            sorted({"collapse_key", *(c for c, _ in FACET_COLUMNS.values())})
-        )
-        sampling = " ORDER BY date DESC NULLS LAST LIMIT %s" if sample else ""
-        cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM search_document "
-            f"WHERE {base.sql()}{sampling}) " + " UNION ALL ".join(branches),
-            [*base.params, *([sample] if sample else []), *params],
-        )
-        counts: dict[str, dict[str, int]] = {}
-        for facet, value, n in cursor.fetchall():
-            counts.setdefault(facet, {})[value] = n
-        return counts
-
-
-def _grouped_page(
-    cursor, where: _Sql, rank: str, rank_params, query, *, count, window=None
-):
-    """A page of hits, one per collapse key (a discussion and its replies): the
-    best-ranked match of each group, how many other matches it has, and (with
-    ``count``) how many groups match.
-
-    Rows: (id, rank, groups, other matches in the group)."""
-    total = "count(*) OVER ()" if count else "0"
-    newest = " ORDER BY date DESC NULLS LAST, id DESC LIMIT %s" if window else ""
-    cursor.execute(
-        f"SELECT id, rank, {total}, replies FROM ("
-        " SELECT DISTINCT ON (collapse_key) id, rank, date, replies FROM ("
-        "  SELECT id, collapse_key, date, rank, count(*) FILTER"
-        "   (WHERE key <> collapse_key) OVER (PARTITION BY collapse_key) AS replies"
-        f"  FROM (SELECT id, key, collapse_key, date, {rank} AS rank"
-        f"   FROM search_document WHERE {where.sql()}{newest}) matches"
-        " ) grouped ORDER BY collapse_key, rank DESC, date DESC NULLS LAST, id DESC"
-        ") best ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
-        [
-            *rank_params,
-            *where.params,
-            *([window] if window else []),
-            query.per_page,
-            query.offset,
-        ],
-    )
-    return cursor.fetchall()
-
-
-def _bounded_group_count(cursor, where: _Sql, limit: int) -> int:
-    """Groups (discussions count once) among the first ``limit`` matches."""
-    cursor.execute(
-        "SELECT count(DISTINCT collapse_key) FROM (SELECT collapse_key"
-        f" FROM search_document WHERE {where.sql()} LIMIT %s) bounded",
-        [*where.params, limit],
-    )
-    return cursor.fetchone()[0]

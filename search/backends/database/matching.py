@@ -1,0 +1,371 @@
+"""How the database backend answers one query: how many matches, which page,
+which facets — with work bounded by the page, not by the number of matches.
+
+The planner's estimates (one EXPLAIN, planning only) say whether a query is
+selective, medium or broad, and each is read the cheapest way:
+
+- **selective** (at most ``exact_limit`` matches): every match is read once,
+  through the GIN index, with its rank and facet columns; the page, the exact
+  total and exact facets come from those rows (one statement).
+- **medium** (at most ``broad_limit``): every match's facet columns and date,
+  through the GIN index, without ranking; an exact total and exact facets, and
+  relevance ranked within the candidate window (the newest ``sample_size``
+  matches plus the likeliest best: title, tag and summary matches).
+- **broad**: the newest matches through the date index, which stops once the
+  window is full; how many rows it had to read gives the share of matching
+  documents, hence "about N" and the facets' scale. No step reads a frequent
+  word's whole posting list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ...faceted import SearchResults, Sort, facet_results, query_tokens
+from .common import RANK_WEIGHTS, _Sql
+from .facets import (
+    FACET_NAMES,
+    FACET_OFFSET,
+    FACET_SELECT,
+    count_facets,
+    grouped_page,
+    passing,
+)
+
+# A query the planner expects to match more than this many times the exact
+# limit is broad: no exact count first.
+BROAD_GUESS = 3
+# Reading a GIN posting list costs about this fraction of reading a row.
+BITMAP_ENTRY_COST = 0.125
+# The newest-first scan gives up after this many times the rows it should need
+# at the broad limit's density (the planner expected many more matches).
+SCAN_SLACK = 2
+
+
+@dataclass
+class Newest:
+    """The newest matches (id, collapse key, facet columns…) of a scan in date
+    order, and the number of matches it implies."""
+
+    rows: list[tuple]
+    estimate: int
+    exact: bool  # the scan read everything in scope
+
+
+def _rank_sql(combined) -> tuple[str, list]:
+    if combined:
+        return f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)", [combined]
+    return "0", []
+
+
+def _and(*parts: _Sql) -> _Sql:
+    joined = _Sql()
+    for part in parts:
+        joined.extend(part)
+    return joined
+
+
+class DatabaseMatching:
+    def _search_text(self, cursor, query, scope, text) -> SearchResults:
+        results = SearchResults(query=query, engine=self.name)
+        combined = None
+        match = _Sql()
+        if text:
+            matched = self._match(cursor, text)
+            if matched is None:
+                results.facets = facet_results(query, {})
+                return results
+            match, combined = matched
+        rest = _Sql()  # visibility and alert window
+        self._visibility(rest, scope)
+        if query.indexed_after is not None:
+            rest.add("first_indexed_at > %s", query.indexed_after)
+        filters = _Sql()
+        self._filters(filters, query)
+        scoped = rest.copy()  # everything but the words
+        scoped.extend(filters)
+        base = match.copy()  # facets count these (each facet its own filters)
+        base.extend(rest)
+        where = base.copy()  # the results
+        where.extend(filters)
+        relevance = bool(combined) and query.effective_sort == Sort.RELEVANCE
+        rank = _rank_sql(combined if relevance else None)
+        phrase = bool(combined) and "<->" in combined
+        head = _Sql()
+        if combined:
+            head.add("head_vector @@ %s::tsquery", combined)
+        # The head vector is part of the search vector, so without an exclusion
+        # a head match is a match: only its own index is read.
+        if any(token.negated for token in query_tokens(text)):
+            head.extend(match)
+        head.extend(scoped)
+        # The planner estimates from the words' tsquery alone: an exclusion's
+        # per-language check (see _match) would make it guess blindly.
+        words = _Sql()
+        if combined:
+            words.add("search_vector @@ %s::tsquery", combined)
+        head_words = _Sql()
+        if combined:
+            head_words.add("head_vector @@ %s::tsquery", combined)
+        planned = self._planner_rows(
+            cursor,
+            base=_and(words, rest),
+            where=_and(words, scoped),
+            scope=rest,
+            table=_Sql(),
+            head=_and(head_words, scoped),
+            head_base=_and(head_words, rest),
+        )
+
+        if not phrase and planned["base"] <= BROAD_GUESS * self.exact_limit:
+            # Selective: one statement for page, total and facets. A query the
+            # planner cannot vouch for is counted first (a bitmap count that
+            # stops past the exact limit).
+            limit = self.exact_limit + 1
+            with self._plan(cursor, "bitmap"):
+                count = 0
+                if planned["base"] * 2 > self.exact_limit:
+                    count = self._bounded_count(cursor, base, limit)
+                if count < limit:
+                    rows = self._exact_rows(cursor, base, rank, limit)
+                    if len(rows) < limit:
+                        return self._exact_results(
+                            cursor, results, rows, query, combined, text, scope
+                        )
+
+        broad_limit = scan_limit = self._broad_limit(planned["table"])
+        if phrase:
+            # Phrases are checked row by row (positions): reading thousands of
+            # them costs more than the window. Read all only when few.
+            broad_limit = self.exact_limit
+        ranked = None  # every result, ranked (at most the broad limit)
+        newest = None  # the newest results (broad)
+        # The planner underestimates combinations of words and filters by up
+        # to about twice: the margin keeps a broad query off the path that
+        # reads every match.
+        if planned["where"] * 2 <= broad_limit:
+            with self._plan(cursor, "bitmap"):
+                ranked = self._exact_rows(cursor, where, rank, broad_limit + 1)
+            if len(ranked) > broad_limit:
+                ranked = None
+        if ranked is None:
+            with self._plan(cursor, "date"):
+                newest = self._newest(
+                    cursor, match, filters, rest, planned["scope"], scan_limit
+                )
+            if newest.exact or newest.estimate <= broad_limit:
+                # Fewer than the planner expected: read them all after all.
+                with self._plan(cursor, "bitmap"):
+                    rows = self._exact_rows(cursor, where, rank, broad_limit + 1)
+                if len(rows) <= broad_limit:
+                    ranked, newest = rows, None
+
+        window = None
+        if ranked is not None:
+            # Every result is read (with its rank and facet columns): an exact
+            # total, an exact ranking, and without filters exact facets.
+            page, results.total = grouped_page(ranked, query)
+        else:
+            results.total = newest.estimate
+            results.total_approximate = True
+            window = newest.rows
+        if window is not None:
+            if relevance:
+                page = self._page_candidates(
+                    cursor, window, head, query, combined, planned
+                )
+                results.browsable = self.sample_size
+            else:
+                with self._plan(cursor, "bitmap" if newest is None else "date"):
+                    page = self._page_exact(cursor, where, query, None, count=False)
+        results.hits = self._hits(cursor, page, combined, text, scope)
+
+        if not filters.parts and ranked is not None:
+            counts = count_facets(ranked, query, key_index=2, offset=FACET_OFFSET)
+        else:
+            if not filters.parts:
+                sample = newest
+            else:
+                with self._plan(cursor, "date"):
+                    sample = self._newest(
+                        cursor, match, _Sql(), rest, planned["scope"], scan_limit
+                    )
+            counts = count_facets(sample.rows, query, key_index=1, offset=2)
+            if not sample.exact and sample.rows:
+                factor = sample.estimate / len(sample.rows)
+                counts = {
+                    name: {
+                        value: max(1, round(n * factor)) for value, n in values.items()
+                    }
+                    for name, values in counts.items()
+                }
+                results.facets_approximate = True
+        results.facets = facet_results(query, counts)
+        return results
+
+    @staticmethod
+    def _planner_rows(cursor, **parts: _Sql) -> dict[str, int]:
+        """The planner's row estimates for several WHERE clauses, from one
+        EXPLAIN (planning only, a fraction of a millisecond): how many
+        documents in scope, in the table, and roughly how many match (its
+        full-text estimates are good for frequent words, the ones that make a
+        query broad, and low for rare words and combinations)."""
+        names = list(parts)
+        sql = " UNION ALL ".join(
+            f"SELECT 1 FROM search_document WHERE {parts[name].sql()}" for name in names
+        )
+        params = [param for name in names for param in parts[name].params]
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        children = plan[0]["Plan"]["Plans"]
+        return {
+            name: int(child["Plan Rows"])
+            for name, child in zip(names, children, strict=True)
+        }
+
+    @staticmethod
+    def _bounded_count(cursor, where: _Sql, limit: int) -> int:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM search_document "
+            f"WHERE {where.sql()} LIMIT %s) bounded",
+            [*where.params, limit],
+        )
+        return cursor.fetchone()[0]
+
+    @staticmethod
+    def _exact_rows(cursor, where: _Sql, rank, limit) -> list[tuple]:
+        """Every match (at most ``limit``): (id, key, collapse key, date in
+        seconds, rank, facet columns…)."""
+        rank_sql, rank_params = rank
+        cursor.execute(
+            "SELECT id, key, collapse_key, extract(epoch FROM date)::float8,"
+            f" {rank_sql}, {FACET_SELECT} "
+            f"FROM search_document WHERE {where.sql()} LIMIT %s",
+            [*rank_params, *where.params, limit],
+        )
+        return cursor.fetchall()
+
+    def _exact_results(self, cursor, results, rows, query, combined, text, scope):
+        """A selective query's page, total and facets, from its rows."""
+        page, results.total = grouped_page(passing(rows, query, FACET_OFFSET), query)
+        results.hits = self._hits(cursor, page, combined, text, scope)
+        counts = count_facets(rows, query, key_index=2, offset=FACET_OFFSET)
+        results.facets = facet_results(query, counts)
+        return results
+
+    def _newest(
+        self,
+        cursor,
+        match: _Sql,
+        filters: _Sql,
+        rest: _Sql,
+        in_scope: int,
+        scan_limit: int,
+    ) -> Newest:
+        """The newest ``sample_size`` matches (words and filters), read in date
+        order through the date index, and how many documents in scope that
+        took: the matches' share of them, times the planner's count of the
+        documents in scope (good: visibility only), estimates the total. The
+        scan gives up (a row that does not match ends it) after SCAN_SLACK
+        times the rows it should need at the broad limit's density."""
+        in_scope = max(in_scope, 1)
+        cap = max(
+            self.sample_size * 4,
+            int(SCAN_SLACK * self.sample_size * in_scope / max(scan_limit, 1)),
+        )
+        hit = match.copy()
+        hit.extend(filters)
+        cursor.execute(
+            f"SELECT id, collapse_key, {FACET_NAMES}, hit, seen FROM ("
+            f" SELECT id, collapse_key, {FACET_SELECT}, ({hit.sql()}) AS hit,"
+            "  row_number() OVER (ORDER BY date DESC NULLS LAST) AS seen"
+            f" FROM search_document WHERE {rest.sql()}"
+            " ORDER BY date DESC NULLS LAST) scan"
+            " WHERE hit OR seen >= %s LIMIT %s",
+            [*hit.params, *rest.params, cap, self.sample_size],
+        )
+        fetched = cursor.fetchall()
+        rows = [row[:-2] for row in fetched if row[-2]]
+        seen = fetched[-1][-1] if fetched else 0
+        exact = len(fetched) < self.sample_size and all(row[-2] for row in fetched)
+        if exact or not seen:
+            return Newest(rows, len(rows), True)
+        return Newest(rows, round(len(rows) / seen * max(in_scope, seen)), False)
+
+    def _broad_limit(self, rows: int) -> int:
+        """Where reading the newest matches through the date index becomes
+        cheaper than reading all matches: sqrt(window × table size)."""
+        if self.broad_limit:
+            return self.broad_limit
+        return max(self.exact_limit, int((self.sample_size * max(rows, 1)) ** 0.5))
+
+    def _page_candidates(self, cursor, window, head: _Sql, query, combined, planned):
+        """Rank the candidate window: the newest matches, plus matches in titles,
+        tags and summaries (the head vector: the likeliest best), each read the
+        cheapest way: frequent head matches newest first (the date index stops
+        after a few hundred rows), rare ones through their short GIN posting
+        list."""
+        ids = {row[0] for row in window}
+        # Frequent head matches newest first (the date index walks the
+        # documents in scope until enough match), rare ones through the GIN
+        # bitmap (the whole posting list, then rows until enough pass the
+        # filters), whichever reads less.
+        wanted = self.sample_size // 2
+        head_rows = max(planned["head"], 1)
+        walk = wanted * planned["scope"] / head_rows
+        bitmap = planned["head_base"] * (BITMAP_ENTRY_COST + wanted / head_rows)
+        dense = walk <= bitmap
+        order = " ORDER BY date DESC NULLS LAST" if dense else ""
+        with self._plan(cursor, "date" if dense else "bitmap"):
+            cursor.execute(
+                f"SELECT id FROM search_document WHERE {head.sql()}{order} LIMIT %s",
+                [*head.params, self.sample_size // 2],
+            )
+            ids.update(row[0] for row in cursor.fetchall())
+            candidates = _Sql()
+            candidates.add("id = ANY(%s)", sorted(ids))
+            return self._grouped_page(
+                cursor, candidates, *_rank_sql(combined), query, count=False
+            )
+
+    def _page_exact(self, cursor, where: _Sql, query, combined, *, count: bool = True):
+        window = None
+        if not count:
+            # Many matches in date order: group only the newest of them.
+            window = (query.offset + query.per_page) * 5 + 100
+        return self._grouped_page(
+            cursor, where, *_rank_sql(combined), query, count=count, window=window
+        )
+
+    @staticmethod
+    def _grouped_page(
+        cursor, where: _Sql, rank: str, rank_params, query, *, count, window=None
+    ):
+        """A page of hits, one per collapse key (a discussion and its replies): the
+        best-ranked match of each group, how many other matches it has, and (with
+        ``count``) how many groups match.
+
+        Rows: (id, rank, groups, other matches in the group)."""
+        total = "count(*) OVER ()" if count else "0"
+        newest = " ORDER BY date DESC NULLS LAST, id DESC LIMIT %s" if window else ""
+        cursor.execute(
+            f"SELECT id, rank, {total}, replies FROM ("
+            " SELECT DISTINCT ON (collapse_key) id, rank, date, replies FROM ("
+            "  SELECT id, collapse_key, date, rank, count(*) FILTER"
+            "   (WHERE key <> collapse_key) OVER (PARTITION BY collapse_key) AS replies"
+            f"  FROM (SELECT id, key, collapse_key, date, {rank} AS rank"
+            f"   FROM search_document WHERE {where.sql()}{newest}) matches"
+            " ) grouped ORDER BY collapse_key, rank DESC, date DESC NULLS LAST, id DESC"
+            ") best ORDER BY rank DESC, date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s",
+            [
+                *rank_params,
+                *where.params,
+                *([window] if window else []),
+                query.per_page,
+                query.offset,
+            ],
+        )
+        return cursor.fetchall()
