@@ -19,6 +19,9 @@ class Target:
     prefetch_related: tuple = ()
     personal: bool = False
     describe: Any = field(default=None)
+    # ``visible(user)``: the subjects ``user`` may see, as a queryset (the SQL
+    # form of the subject's rule in portal.visibility, from its app's selectors).
+    visible: Any = field(default=None)
 
 
 def _forum_group(forum):
@@ -80,29 +83,79 @@ def _saved_search(saved):
     return saved.name, saved.get_search_url(), None
 
 
+def _visible_posts(user):
+    from forums.models import Post
+    from forums.selectors import visible_posts_q
+
+    return Post.objects.filter(visible_posts_q(user=user))
+
+
+def _visible_threads(user):
+    from forums.models import Thread
+    from forums.selectors import visible_threads_q
+
+    return Thread.objects.filter(visible_threads_q(user=user))
+
+
+def _visible_resources(user):
+    from knowledge.selectors import resource_queryset_visible
+
+    return resource_queryset_visible(user=user)
+
+
+def _visible_events(user):
+    from working_groups.models import EventPage
+    from working_groups.selectors import event_visibility_q
+
+    return EventPage.objects.live().filter(event_visibility_q(user=user))
+
+
+def _visible_mentoring(user):
+    """Mirrors people.permissions.can_view_mentoring: its two participants."""
+    from django.db.models import Q
+
+    from people.models import MentoringRequest
+
+    return MentoringRequest.objects.filter(
+        Q(requester_id=user.pk) | Q(expert_id=user.pk)
+    )
+
+
 TARGETS = {
     "forums.post": Target(
-        "forums.Post", select_related=("thread__forum__group",), describe=_post
+        "forums.Post",
+        select_related=("thread__forum__group",),
+        describe=_post,
+        visible=_visible_posts,
     ),
     "forums.thread": Target(
-        "forums.Thread", select_related=("forum__group",), describe=_thread
+        "forums.Thread",
+        select_related=("forum__group",),
+        describe=_thread,
+        visible=_visible_threads,
     ),
     "knowledge.resource": Target(
         "knowledge.ResourcePage",
         select_related=("owning_group",),
         prefetch_related=("groups",),
         describe=_resource,
+        visible=_visible_resources,
     ),
     "knowledge.submission": Target(
         "knowledge.ResourcePage", personal=True, describe=_submission
     ),
     "working_groups.event": Target(
-        "working_groups.EventPage", select_related=("group",), describe=_event
+        "working_groups.EventPage",
+        select_related=("group",),
+        describe=_event,
+        visible=_visible_events,
     ),
     "working_groups.group": Target(
         "working_groups.WorkingGroupPage", personal=True, describe=_group
     ),
-    "people.mentoring": Target("people.MentoringRequest", describe=_mentoring),
+    "people.mentoring": Target(
+        "people.MentoringRequest", describe=_mentoring, visible=_visible_mentoring
+    ),
     "search.saved_search": Target(
         "search.SavedSearch", personal=True, describe=_saved_search
     ),
