@@ -3,8 +3,10 @@ email at once, in a daily digest, or not at all.
 
 Absent a choice every kind is emailed at once, as before this app. The forum
 emails (new posts in what one follows, mentions) keep their own sender and
-digests (forums.notifications); the choices made here are written through to
-the forum preference so both agree.
+digests (forums.notifications), which read the forum preference; that row is
+only ever written together with the choices here (services.
+notification_preferences_update, forum_email_delivery_update), so the forum
+settings page and this one always show, and deliver, the same choice.
 """
 
 from .models import Delivery, DeliveryPreference, Kind
@@ -64,3 +66,23 @@ def email_recipients(users, kind: str) -> list:
     users = [user for user in users if user is not None and user.email]
     chosen = deliveries_of([user.pk for user in users], kind)
     return [user for user in users if chosen[user.pk] == Delivery.EMAIL]
+
+
+def forum_email_delivery(user) -> str:
+    """The forum settings' one choice (emails about new posts in what one
+    follows: each post, a daily or weekly digest, none), read from the reply
+    preference (the digest's rhythm is the forum's own)."""
+    from forums.models import NotificationPreference
+
+    forum = NotificationPreference.Delivery
+    reply = deliveries_for(user)[Kind.REPLY]
+    if reply == Delivery.EMAIL:
+        return forum.IMMEDIATE
+    if reply == Delivery.DIGEST:
+        rhythm = (
+            NotificationPreference.objects.filter(user=user)
+            .values_list("delivery", flat=True)
+            .first()
+        )
+        return rhythm if rhythm in (forum.DAILY, forum.WEEKLY) else forum.DAILY
+    return forum.OFF

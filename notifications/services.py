@@ -201,6 +201,38 @@ def notification_preferences_update(*, user, choices: dict[str, str]) -> None:
         forum.save()
 
 
+# What each forum email choice means for replies on the site's notifications.
+FORUM_TO_REPLY = {
+    "immediate": Delivery.EMAIL,
+    "daily": Delivery.DIGEST,
+    "weekly": Delivery.DIGEST,
+    "off": Delivery.SITE,
+}
+
+
+@transaction.atomic
+def forum_email_delivery_update(*, user, delivery: str) -> None:
+    """The forum settings' choice (or a one-click unsubscribe), written to the
+    reply preference and to the forum's own row at once. "No email" keeps
+    replies on the site, unless they were already turned off altogether."""
+    from forums.models import NotificationPreference
+
+    from .preferences import deliveries_for
+
+    if delivery not in FORUM_TO_REPLY:
+        raise ValueError(f"Unknown forum delivery {delivery!r}")
+    reply = FORUM_TO_REPLY[delivery]
+    if reply == Delivery.SITE and deliveries_for(user)[Kind.REPLY] == Delivery.OFF:
+        reply = Delivery.OFF
+    DeliveryPreference.objects.update_or_create(
+        user=user, kind=Kind.REPLY, defaults={"delivery": reply}
+    )
+    forum, _created = NotificationPreference.objects.get_or_create(user=user)
+    if forum.delivery != delivery:
+        forum.delivery = delivery
+        forum.save(update_fields=["delivery"])
+
+
 # -- Digests -----------------------------------------------------------------
 
 
