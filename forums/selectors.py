@@ -470,7 +470,7 @@ def post_reactions_summary(*, posts, user) -> None:
 # --- Notifications (issue 15): what a reader may still see, in SQL ----------------
 
 
-def _moderated_forums_q(*, user, prefix: str = "") -> Q:
+def moderated_forums_q(*, user, prefix: str = "") -> Q:
     """Forums ``user`` moderates (mirrors permissions.can_moderate_forum)."""
     from .permissions import _moderated_group_ids
 
@@ -487,7 +487,7 @@ def visible_threads_q(*, user, prefix: str = "") -> Q:
     """Filter (on Thread, or through ``prefix``) keeping the threads ``user``
     may see. Mirrors permissions.can_view_thread."""
     p = prefix
-    shown = Q(**{f"{p}is_hidden": False}) | _moderated_forums_q(
+    shown = Q(**{f"{p}is_hidden": False}) | moderated_forums_q(
         user=user, prefix=f"{p}forum__"
     )
     if getattr(user, "is_authenticated", False):
@@ -502,9 +502,7 @@ def visible_threads_q(*, user, prefix: str = "") -> Q:
 def visible_posts_q(*, user) -> Q:
     """Filter on Post keeping the posts ``user`` may see. Mirrors
     permissions.can_view_post."""
-    shown = Q(is_hidden=False) | _moderated_forums_q(
-        user=user, prefix="thread__forum__"
-    )
+    shown = Q(is_hidden=False) | moderated_forums_q(user=user, prefix="thread__forum__")
     if getattr(user, "is_authenticated", False):
         shown |= Q(author_id=user.pk)
     return (

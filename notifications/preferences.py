@@ -12,6 +12,13 @@ settings page and this one always show, and deliver, the same choice.
 from .models import Delivery, DeliveryPreference, Kind
 
 DEFAULT = Delivery.EMAIL
+# Kinds that arrive otherwise unless chosen: reactions only on the site (one
+# email per click would be noise), members leaving in the daily digest.
+KIND_DEFAULTS = {Kind.REACTION: Delivery.SITE, Kind.MEMBER_LEFT: Delivery.DIGEST}
+
+
+def default_for(kind: str) -> str:
+    return KIND_DEFAULTS.get(kind, DEFAULT)
 
 
 def _forum_delivery(user) -> dict:
@@ -33,7 +40,7 @@ def _forum_delivery(user) -> dict:
 
 def deliveries_for(user) -> dict[str, str]:
     """Every kind's delivery for ``user``."""
-    chosen = dict.fromkeys(Kind.values, DEFAULT)
+    chosen = {kind: default_for(kind) for kind in Kind.values}
     chosen.update(_forum_delivery(user))
     chosen.update(
         DeliveryPreference.objects.filter(user=user).values_list("kind", "delivery")
@@ -44,7 +51,7 @@ def deliveries_for(user) -> dict[str, str]:
 def deliveries_of(user_ids, kind: str) -> dict[int, str]:
     """``kind``'s delivery for each of ``user_ids``, in one query."""
     user_ids = list(user_ids)
-    chosen = dict.fromkeys(user_ids, DEFAULT)
+    chosen = dict.fromkeys(user_ids, default_for(kind))
     chosen.update(
         DeliveryPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
             "user_id", "delivery"

@@ -95,6 +95,7 @@ def with_texts(notifications) -> list[Notification]:
             verb=item.verb,
             actor_name=profile.name if profile is not None else "",
             title=item.title,
+            count=item.count,
         )
     return items
 
@@ -137,3 +138,30 @@ def notification_page(*, user, page_number=1, unread_only: bool = False):
             groups.append((day, _day_label(day, today), []))
         groups[-1][2].append(item)
     return page_obj, groups
+
+
+def group_moderator_ids(*, group_id: int | None) -> list[int]:
+    """Who hears about a group's moderation work: its active moderators, or
+    (for the Community forum, ``None``, or a group without any yet) the active
+    administrators."""
+    from django.contrib.auth import get_user_model
+
+    from working_groups.models import Membership
+
+    ids = []
+    if group_id is not None:
+        ids = list(
+            Membership.objects.filter(
+                group_id=group_id,
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.MODERATOR,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    if not ids:
+        ids = list(
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .values_list("pk", flat=True)
+        )
+    return ids
