@@ -100,6 +100,16 @@ def _moderator_decision(
     return membership
 
 
+def _site_notify_moderators(*, group, actor, **kwargs) -> None:
+    """The group's moderators hear about it in their notifications (queued
+    for the worker once this commits)."""
+    from notifications.services import moderators_fan_out_after_commit
+
+    moderators_fan_out_after_commit(
+        group_id=group.pk, actor_id=getattr(actor, "pk", None), **kwargs
+    )
+
+
 def _pending_request_locked(membership: Membership, *, actor) -> Membership:
     """The join request, locked, once ``actor`` may decide it and it is undecided."""
     from ..permissions import can_moderate_group
@@ -203,7 +213,7 @@ def membership_request(
             ),
         )
     else:
-        _audit(
+        entry = _audit(
             group=group,
             membership=membership,
             action=MembershipAuditEntry.Action.REQUESTED,
@@ -211,6 +221,15 @@ def membership_request(
             from_status=from_status,
             to_status=membership.status,
             message=motivation,
+        )
+        _site_notify_moderators(
+            group=group,
+            kind="join_request",
+            verb="join_requested",
+            target="working_groups.join_request",
+            target_id=membership.pk,
+            actor=user,
+            key=f"join_request:{entry.pk}",
         )
         _notify_person(
             template="request_received",
@@ -228,6 +247,7 @@ def membership_request(
                 group=group.title,
             ),
             message=motivation,
+            kind="join_request",
         )
     return membership
 
@@ -297,7 +317,7 @@ def membership_leave(*, membership: Membership, actor) -> Membership:
         )
     withdrawing = from_status == Membership.Status.PENDING
     _set_status(membership, Membership.Status.LEFT, decided_by=actor)
-    _audit(
+    entry = _audit(
         group=group,
         membership=membership,
         action=MembershipAuditEntry.Action.WITHDRAWN
@@ -327,7 +347,18 @@ def membership_leave(*, membership: Membership, actor) -> Membership:
             name=_name(membership.user),
             group=group.title,
         ),
+        kind=None if withdrawing else "member_left",
     )
+    if not withdrawing:
+        _site_notify_moderators(
+            group=group,
+            kind="member_left",
+            verb="member_left",
+            target="working_groups.moderated_group",
+            target_id=group.pk,
+            actor=membership.user,
+            key=f"member_left:{entry.pk}",
+        )
     return membership
 
 
