@@ -13,6 +13,7 @@ from languages.mail import lazy_percent
 from ..models import (
     Membership,
     MembershipAuditEntry,
+    Visibility,
     WorkingGroupPage,
 )
 from ..selectors import user_group_cache_clear
@@ -67,6 +68,12 @@ def _moderator_decision(
         message=message,
     )
     verb = DECISION_VERBS.get(to_status)
+    target = "working_groups.group"
+    if to_status == Membership.Status.REMOVED:
+        # A members-only group is not named to someone who may no longer see it.
+        private = group.visibility != Visibility.PUBLIC
+        verb = "membership_removed_private" if private else "membership_removed"
+        target = "working_groups.former_group"
     if verb is not None:
         from notifications.models import Kind
         from notifications.services import fan_out_after_commit
@@ -74,7 +81,7 @@ def _moderator_decision(
         fan_out_after_commit(
             kind=Kind.MEMBERSHIP,
             verb=verb,
-            target="working_groups.group",
+            target=target,
             target_id=group.pk,
             recipient_ids=[membership.user_id],
             actor_id=getattr(actor, "pk", None),
