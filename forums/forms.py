@@ -198,10 +198,14 @@ class SuspendForm(forms.Form):
 
 
 class PreferenceForm(forms.ModelForm):
+    """The one forum-specific choice: emails about new posts in what one
+    follows (mentions and the rest are on the notification settings)."""
+
     class Meta:
         model = NotificationPreference
-        fields = ["delivery", "email_mentions"]
+        fields = ["delivery"]
         widgets = {"delivery": forms.RadioSelect}
+        labels = {"delivery": _("Emails about new posts in what you follow")}
 
 
 class LessonForm(forms.Form):

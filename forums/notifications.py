@@ -320,9 +320,14 @@ def flag_notify(*, flag_id: int) -> int:
             memberships__status=Membership.Status.ACTIVE,
             memberships__role=Membership.Role.MODERATOR,
         )
+    moderators = list(moderators)
+    _flag_site_notify(flag=flag, moderator_ids=[user.pk for user in moderators])
+    from notifications.models import Kind
+    from notifications.preferences import email_recipients
+
     queue_url = tokens.absolute_url(reverse("forums:moderation", args=[forum.slug]))
     sent = 0
-    for moderator in moderators.exclude(email=""):
+    for moderator in email_recipients(moderators, Kind.FLAG):
         _send(
             user=moderator,
             subject=lazy_percent(
@@ -338,6 +343,21 @@ def flag_notify(*, flag_id: int) -> int:
         )
         sent += 1
     return sent
+
+
+def _flag_site_notify(*, flag: Flag, moderator_ids) -> None:
+    """The flag in the moderators' notifications (the fan-out keeps those who
+    moderate the forum; never the reporter)."""
+    from notifications.models import Kind
+    from notifications.services import notifications_fan_out
+
+    notifications_fan_out(
+        kind=Kind.FLAG,
+        verb="flag_raised",
+        target="forums.flag",
+        target_id=flag.pk,
+        recipient_ids=[pk for pk in moderator_ids if pk != flag.reporter_id],
+    )
 
 
 def digest_posts(*, user, since, until):

@@ -465,3 +465,48 @@ def post_reactions_summary(*, posts, user) -> None:
             }
             for kind, label in PostReaction.Kind.choices
         ]
+
+
+# --- Notifications (issue 15): what a reader may still see, in SQL ----------------
+
+
+def moderated_forums_q(*, user, prefix: str = "") -> Q:
+    """Forums ``user`` moderates (mirrors permissions.can_moderate_forum)."""
+    from .permissions import _moderated_group_ids
+
+    if _is_staff(user):
+        return Q()
+    moderated = _moderated_group_ids(user)
+    q = Q(**{f"{prefix}group_id__in": moderated})
+    if moderated:
+        q |= Q(**{f"{prefix}group__isnull": True})
+    return q
+
+
+def visible_threads_q(*, user, prefix: str = "") -> Q:
+    """Filter (on Thread, or through ``prefix``) keeping the threads ``user``
+    may see. Mirrors permissions.can_view_thread."""
+    p = prefix
+    shown = Q(**{f"{p}is_hidden": False}) | moderated_forums_q(
+        user=user, prefix=f"{p}forum__"
+    )
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(**{f"{p}author_id": user.pk})
+    return (
+        Q(**{f"{p}deleted_at__isnull": True})
+        & readable_forums_q(user=user, prefix=f"{p}forum__")
+        & shown
+    )
+
+
+def visible_posts_q(*, user) -> Q:
+    """Filter on Post keeping the posts ``user`` may see. Mirrors
+    permissions.can_view_post."""
+    shown = Q(is_hidden=False) | moderated_forums_q(user=user, prefix="thread__forum__")
+    if getattr(user, "is_authenticated", False):
+        shown |= Q(author_id=user.pk)
+    return (
+        Q(deleted_at__isnull=True)
+        & visible_threads_q(user=user, prefix="thread__")
+        & shown
+    )

@@ -16,13 +16,19 @@ class Kind(models.TextChoices):
     REPLY = "reply", _("Replies in discussions you follow")
     QUOTE = "quote", _("Quotes of your posts")
     MENTION = "mention", _("Mentions of you")
-    MEMBERSHIP = "membership", _("Decisions on your requests to join")
+    MEMBERSHIP = "membership", _("Your memberships: requests to join and removals")
     SUBMISSION = "submission", _("Moderation of what you shared")
     EVENT = "event", _("Changes to events you registered for")
     WAITLIST = "waitlist", _("Places from a waiting list")
     SAVED_SEARCH = "saved_search", _("New matches for your saved searches")
     RESOURCE_MENTION = "resource_mention", _("Discussions that mention your resources")
     MENTORING = "mentoring", _("Mentoring requests and replies")
+    REACTION = "reaction", _("Reactions to your posts")
+    INVITATION = "invitation", _("Invitations to join a group")
+    JOIN_REQUEST = "join_request", _("Requests to join the groups you moderate")
+    FLAG = "flag", _("Flagged posts in the groups you moderate")
+    REVIEW = "review", _("Resources to review in the groups you moderate")
+    MEMBER_LEFT = "member_left", _("Members leaving the groups you moderate")
 
 
 class Delivery(models.TextChoices):
@@ -60,6 +66,9 @@ class Notification(models.Model):
         help_text=_("Only this group's members may read what it is about."),
     )
     key = models.CharField(max_length=200)
+    # How many people one aggregated notification stands for ("and 3 others
+    # reacted"): it is updated in place rather than written again.
+    count = models.PositiveIntegerField(default=1)
     delivery = models.CharField(
         max_length=10, choices=Delivery.choices, default=Delivery.SITE
     )

@@ -3,13 +3,22 @@ email at once, in a daily digest, or not at all.
 
 Absent a choice every kind is emailed at once, as before this app. The forum
 emails (new posts in what one follows, mentions) keep their own sender and
-digests (forums.notifications); the choices made here are written through to
-the forum preference so both agree.
+digests (forums.notifications), which read the forum preference; that row is
+only ever written together with the choices here (services.
+notification_preferences_update, forum_email_delivery_update), so the forum
+settings page and this one always show, and deliver, the same choice.
 """
 
 from .models import Delivery, DeliveryPreference, Kind
 
 DEFAULT = Delivery.EMAIL
+# Kinds that arrive otherwise unless chosen: reactions only on the site (one
+# email per click would be noise), members leaving in the daily digest.
+KIND_DEFAULTS = {Kind.REACTION: Delivery.SITE, Kind.MEMBER_LEFT: Delivery.DIGEST}
+
+
+def default_for(kind: str) -> str:
+    return KIND_DEFAULTS.get(kind, DEFAULT)
 
 
 def _forum_delivery(user) -> dict:
@@ -31,7 +40,7 @@ def _forum_delivery(user) -> dict:
 
 def deliveries_for(user) -> dict[str, str]:
     """Every kind's delivery for ``user``."""
-    chosen = dict.fromkeys(Kind.values, DEFAULT)
+    chosen = {kind: default_for(kind) for kind in Kind.values}
     chosen.update(_forum_delivery(user))
     chosen.update(
         DeliveryPreference.objects.filter(user=user).values_list("kind", "delivery")
@@ -42,7 +51,7 @@ def deliveries_for(user) -> dict[str, str]:
 def deliveries_of(user_ids, kind: str) -> dict[int, str]:
     """``kind``'s delivery for each of ``user_ids``, in one query."""
     user_ids = list(user_ids)
-    chosen = dict.fromkeys(user_ids, DEFAULT)
+    chosen = dict.fromkeys(user_ids, default_for(kind))
     chosen.update(
         DeliveryPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list(
             "user_id", "delivery"
@@ -64,3 +73,23 @@ def email_recipients(users, kind: str) -> list:
     users = [user for user in users if user is not None and user.email]
     chosen = deliveries_of([user.pk for user in users], kind)
     return [user for user in users if chosen[user.pk] == Delivery.EMAIL]
+
+
+def forum_email_delivery(user) -> str:
+    """The forum settings' one choice (emails about new posts in what one
+    follows: each post, a daily or weekly digest, none), read from the reply
+    preference (the digest's rhythm is the forum's own)."""
+    from forums.models import NotificationPreference
+
+    forum = NotificationPreference.Delivery
+    reply = deliveries_for(user)[Kind.REPLY]
+    if reply == Delivery.EMAIL:
+        return forum.IMMEDIATE
+    if reply == Delivery.DIGEST:
+        rhythm = (
+            NotificationPreference.objects.filter(user=user)
+            .values_list("delivery", flat=True)
+            .first()
+        )
+        return rhythm if rhythm in (forum.DAILY, forum.WEEKLY) else forum.DAILY
+    return forum.OFF

@@ -1,19 +1,18 @@
-"""Reads of the notifications. What a member may no longer see is left out at
-read time: the working group a notification is restricted to is checked in
-SQL (the header's count is one query), and the subjects of a page of
-notifications are loaded in bulk and asked the one visibility rule."""
-
-from collections import defaultdict
+"""Reads of the notifications. What a member may no longer see is left out
+by one rule, in SQL: the subject of each notification must be among what its
+app says the member may see (targets.Target.visible, the SQL form of the
+rule portal.visibility asks), and the working group it is restricted to must
+still count them in. The header's count, the page, the personal home and the
+digest all read through :func:`notifications_for`, so they always agree; the
+count is one query once the member's groups are known for the request."""
 
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import visibility
-
 from .models import Notification
-from .targets import TARGETS, targets_load
+from .targets import TARGETS
 from .texts import notification_text
 
 PAGE_SIZE = 20
@@ -23,7 +22,7 @@ def _is_staff(user) -> bool:
     return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
 
 
-def visible_q(*, user) -> Q:
+def _group_q(*, user) -> Q:
     """Notifications restricted to a group the user is no longer an active
     member of are left out (staff see every group)."""
     from working_groups.models import Membership
@@ -37,7 +36,33 @@ def visible_q(*, user) -> Q:
     )
 
 
+def _subject_q(*, user) -> Q:
+    """Notifications whose subject ``user`` may still see: for each kind of
+    subject with a rule, its id among the visible ones (a subquery each);
+    personal subjects (their own request, submission, saved search) always."""
+    from working_groups.selectors import group_ids_prime
+
+    # The rules read the member's groups and moderated groups: one query for
+    # both, shared with everything else the request asks about them.
+    group_ids_prime([user])
+    checked = [label for label, spec in TARGETS.items() if spec.visible is not None]
+    q = ~Q(target__in=checked) | Q(target_id__isnull=True)
+    for label in checked:
+        q |= Q(
+            target=label,
+            target_id__in=TARGETS[label].visible(user).order_by().values("pk"),
+        )
+    return q
+
+
+def visible_q(*, user) -> Q:
+    """The one rule: the notifications ``user`` may still read."""
+    return _group_q(user=user) & _subject_q(user=user)
+
+
 def notifications_for(*, user):
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
     return (
         Notification.objects.filter(recipient_id=user.pk)
         .filter(visible_q(user=user))
@@ -46,7 +71,8 @@ def notifications_for(*, user):
 
 
 def unread_count(*, user) -> int:
-    """The header's count: one query, remembered for the request."""
+    """The header's count: exactly what the page lists as unread, in one
+    query (once the member's groups are known), remembered for the request."""
     if not getattr(user, "is_authenticated", False):
         return 0
     if not hasattr(user, "_notifications_unread"):
@@ -58,31 +84,34 @@ def unread_count(*, user) -> int:
     return user._notifications_unread
 
 
-def visible_notifications(*, user, notifications) -> list[Notification]:
-    """``notifications`` whose subject ``user`` may still see, each with its
-    ``text`` in the active language. One query per kind of subject."""
-    notifications = list(notifications)
-    wanted = defaultdict(set)
-    for item in notifications:
-        spec = TARGETS.get(item.target)
-        if spec is not None and not spec.personal and item.target_id:
-            wanted[item.target].add(item.target_id)
-    subjects = {label: targets_load(label, ids) for label, ids in wanted.items()}
-    shown = []
-    for item in notifications:
-        if item.target in subjects:
-            subject = subjects[item.target].get(item.target_id)
-            if subject is None or not visibility.can_see(user, subject):
-                continue
+def with_texts(notifications) -> list[Notification]:
+    """Each notification with its ``text`` in the active language (the actor's
+    profile comes with notifications_for: no query)."""
+    items = list(notifications)
+    for item in items:
         actor = item.actor
         profile = getattr(actor, "profile", None) if actor is not None else None
         item.text = notification_text(
             verb=item.verb,
             actor_name=profile.name if profile is not None else "",
             title=item.title,
+            count=item.count,
         )
-        shown.append(item)
-    return shown
+    return items
+
+
+def visible_notifications(*, user, notifications) -> list[Notification]:
+    """Those of ``notifications`` that ``user`` may still read (the rule of
+    :func:`notifications_for`, one query), each with its ``text``."""
+    notifications = list(notifications)
+    if not notifications:
+        return []
+    allowed = set(
+        notifications_for(user=user)
+        .filter(pk__in=[item.pk for item in notifications])
+        .values_list("pk", flat=True)
+    )
+    return with_texts(item for item in notifications if item.pk in allowed)
 
 
 def _day_label(day, today) -> str:
@@ -100,7 +129,7 @@ def notification_page(*, user, page_number=1, unread_only: bool = False):
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(page_number)
-    items = visible_notifications(user=user, notifications=page_obj.object_list)
+    items = with_texts(page_obj.object_list)
     today = timezone.localdate()
     groups = []
     for item in items:
@@ -109,3 +138,30 @@ def notification_page(*, user, page_number=1, unread_only: bool = False):
             groups.append((day, _day_label(day, today), []))
         groups[-1][2].append(item)
     return page_obj, groups
+
+
+def group_moderator_ids(*, group_id: int | None) -> list[int]:
+    """Who hears about a group's moderation work: its active moderators, or
+    (for the Community forum, ``None``, or a group without any yet) the active
+    administrators."""
+    from django.contrib.auth import get_user_model
+
+    from working_groups.models import Membership
+
+    ids = []
+    if group_id is not None:
+        ids = list(
+            Membership.objects.filter(
+                group_id=group_id,
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.MODERATOR,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    if not ids:
+        ids = list(
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .values_list("pk", flat=True)
+        )
+    return ids

@@ -3,7 +3,7 @@
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 # Kinds whose email is written here; the others keep the email their own app
 # sends (asking notifications.preferences.email_wanted first).
-OWN_EMAIL_KINDS = {Kind.QUOTE, Kind.RESOURCE_MENTION}
+OWN_EMAIL_KINDS = {Kind.QUOTE, Kind.RESOURCE_MENTION, Kind.REACTION}
 
 
 def _actor_name(actor_id) -> str:
@@ -65,7 +65,10 @@ def notifications_fan_out(
         .objects.filter(pk__in=set(recipient_ids), is_active=True)
         .exclude(pk=actor_id or 0)
     )
-    if not spec.personal:
+    if spec.audience is not None:
+        allowed = spec.audience(users, subject)
+        users = [user for user in users if user.pk in allowed]
+    elif not spec.personal:
         allowed = visibility.readers(users, subject)
         users = [user for user in users if user.pk in allowed]
     chosen = deliveries_of([user.pk for user in users], kind)
@@ -98,31 +101,37 @@ def notifications_fan_out(
         ignore_conflicts=True,
     )
     if kind in OWN_EMAIL_KINDS:
-        emailed = [
-            user.email
-            for user in users
-            if user.email and chosen[user.pk] == Delivery.EMAIL
-        ]
-        if emailed:
-            text = lazy_percent(
-                texts.VERBS.get(verb, gettext_lazy("%(title)s")),
-                actor=_actor_name(actor_id) or gettext_lazy("Someone"),
-                title=title,
-            )
-            with mail_batch():
-                mail_queue(
-                    template="notifications/notification",
-                    subject=text,
-                    to=emailed,
-                    context={
-                        "text": text,
-                        "url": absolute_url(url),
-                        "settings_url": absolute_url(
-                            reverse("notifications:preferences")
-                        ),
-                    },
-                )
+        _email_at_once(
+            users=[user for user in users if chosen[user.pk] == Delivery.EMAIL],
+            verb=verb,
+            title=title,
+            url=url,
+            actor_id=actor_id,
+        )
     return len(users)
+
+
+def _email_at_once(*, users, verb: str, title: str, url: str, actor_id) -> None:
+    """The notification by email, in each recipient's language (outbox)."""
+    emailed = [user.email for user in users if user.email]
+    if not emailed:
+        return
+    text = lazy_percent(
+        texts.VERBS.get(verb, gettext_lazy("%(title)s")),
+        actor=_actor_name(actor_id) or gettext_lazy("Someone"),
+        title=title,
+    )
+    with mail_batch():
+        mail_queue(
+            template="notifications/notification",
+            subject=text,
+            to=emailed,
+            context={
+                "text": text,
+                "url": absolute_url(url),
+                "settings_url": absolute_url(reverse("notifications:preferences")),
+            },
+        )
 
 
 def fan_out_after_commit(**kwargs) -> None:
@@ -139,6 +148,123 @@ def fan_out_after_commit(**kwargs) -> None:
             fan_out.enqueue(**kwargs)
         except Exception:
             logger.exception("notifications: could not enqueue a fan-out")
+
+    transaction.on_commit(enqueue)
+
+
+def moderators_fan_out_after_commit(*, group_id: int | None, **kwargs) -> None:
+    """:func:`fan_out_after_commit` to the active moderators of ``group_id``
+    (the fan-out keeps only those who moderate it when it runs)."""
+    from .selectors import group_moderator_ids
+
+    fan_out_after_commit(recipient_ids=group_moderator_ids(group_id=group_id), **kwargs)
+
+
+# -- Reactions: one notification per post, however many people react ---------
+
+
+@transaction.atomic
+def post_reactions_notify(*, post_id: int) -> bool:
+    """Tell a post's author who reacted to it: one notification per post that
+    counts the people (never the author themself), brought back to the top
+    and unread when someone new reacts, emailed (if chosen) only the first
+    time. Idempotent: running it again changes nothing. Returns whether the
+    author's notification is now unread."""
+    from forums.models import Post, PostReaction
+
+    post = (
+        Post.objects.select_related("thread__forum__group", "author")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or post.author_id is None or not post.author.is_active:
+        return False
+    author = post.author
+    key = f"reaction:forums.post:{post.pk}"
+    reactions = (
+        PostReaction.objects.filter(post=post, user__is_active=True)
+        .exclude(user_id=author.pk)
+        .order_by("-created_at", "-pk")
+    )
+    people = list(dict.fromkeys(reactions.values_list("user_id", flat=True)))
+    existing = (
+        Notification.objects.select_for_update()
+        .filter(recipient=author, key=key)
+        .first()
+    )
+    delivery = deliveries_of([author.pk], Kind.REACTION)[author.pk]
+    if not people or delivery == Delivery.OFF or not visibility.readers([author], post):
+        if existing is not None and existing.read_at is None:
+            existing.delete()
+        return False
+    if existing is not None:
+        if existing.count == len(people) and existing.actor_id == people[0]:
+            return existing.read_at is None
+        changes = {"count": len(people), "actor_id": people[0]}
+        if len(people) > existing.count:
+            # Someone new: back to the top, unread, in the next digest.
+            changes.update(
+                created_at=timezone.now(),
+                read_at=None,
+                digested_at=None,
+                delivery=delivery,
+            )
+        Notification.objects.filter(pk=existing.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(existing, name, value)
+        return existing.read_at is None
+    with translation.override(None):
+        title, url, group_id = TARGETS["forums.post"].describe(post)
+    try:
+        with transaction.atomic():
+            _create_reaction_notification(
+                author=author,
+                actor_id=people[0],
+                title=title,
+                url=url,
+                post_id=post.pk,
+                group_id=group_id,
+                key=key,
+                count=len(people),
+                delivery=delivery,
+            )
+    except IntegrityError:  # a simultaneous run wrote it
+        return True
+    if delivery == Delivery.EMAIL:
+        _email_at_once(
+            users=[author], verb="reaction", title=title, url=url, actor_id=people[0]
+        )
+    return True
+
+
+def _create_reaction_notification(
+    *, author, actor_id, title, url, post_id, group_id, key, count, delivery
+):
+    Notification.objects.create(
+        recipient=author,
+        kind=Kind.REACTION,
+        verb="reaction",
+        actor_id=actor_id,
+        title=title[:300],
+        url=url[:500],
+        target="forums.post",
+        target_id=post_id,
+        group_id=group_id,
+        key=key,
+        count=count,
+        delivery=delivery,
+    )
+
+
+def post_reactions_notify_after_commit(*, post_id: int) -> None:
+    """Queue :func:`post_reactions_notify` for the worker after the commit."""
+    from .tasks import reactions_notify
+
+    def enqueue():
+        try:
+            reactions_notify.enqueue(post_id)
+        except Exception:
+            logger.exception("notifications: could not enqueue reactions")
 
     transaction.on_commit(enqueue)
 
@@ -199,6 +325,38 @@ def notification_preferences_update(*, user, choices: dict[str, str]) -> None:
         if Kind.MENTION in choices:
             forum.email_mentions = choices[Kind.MENTION] == Delivery.EMAIL
         forum.save()
+
+
+# What each forum email choice means for replies on the site's notifications.
+FORUM_TO_REPLY = {
+    "immediate": Delivery.EMAIL,
+    "daily": Delivery.DIGEST,
+    "weekly": Delivery.DIGEST,
+    "off": Delivery.SITE,
+}
+
+
+@transaction.atomic
+def forum_email_delivery_update(*, user, delivery: str) -> None:
+    """The forum settings' choice (or a one-click unsubscribe), written to the
+    reply preference and to the forum's own row at once. "No email" keeps
+    replies on the site, unless they were already turned off altogether."""
+    from forums.models import NotificationPreference
+
+    from .preferences import deliveries_for
+
+    if delivery not in FORUM_TO_REPLY:
+        raise ValueError(f"Unknown forum delivery {delivery!r}")
+    reply = FORUM_TO_REPLY[delivery]
+    if reply == Delivery.SITE and deliveries_for(user)[Kind.REPLY] == Delivery.OFF:
+        reply = Delivery.OFF
+    DeliveryPreference.objects.update_or_create(
+        user=user, kind=Kind.REPLY, defaults={"delivery": reply}
+    )
+    forum, _created = NotificationPreference.objects.get_or_create(user=user)
+    if forum.delivery != delivery:
+        forum.delivery = delivery
+        forum.save(update_fields=["delivery"])
 
 
 # -- Digests -----------------------------------------------------------------

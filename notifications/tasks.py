@@ -24,3 +24,10 @@ def fan_out(
         actor_id=actor_id,
         key=key,
     )
+
+
+@task()
+def reactions_notify(post_id: int) -> bool:
+    from .services import post_reactions_notify
+
+    return post_reactions_notify(post_id=post_id)

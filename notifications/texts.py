@@ -1,6 +1,7 @@
 """What each notification says, in the reader's language (rendered when read)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 VERBS = {
     "reply": _("%(actor)s replied in “%(title)s”"),
@@ -31,9 +32,33 @@ VERBS = {
     "mentoring_lesson_refused": _(
         "%(actor)s did not agree to share the lesson from “%(title)s”"
     ),
+    "reaction": _("%(actor)s reacted to your post in “%(title)s”"),
+    "invitation": _("You are invited to join %(title)s"),
+    "membership_removed": _("You were removed from %(title)s"),
+    "membership_removed_private": _("You were removed from a members-only group"),
+    "join_requested": _("%(actor)s asks to join %(title)s"),
+    "flag_raised": _("A post was flagged in “%(title)s”"),
+    "review_submitted": _("%(actor)s submitted “%(title)s” for review"),
+    "member_left": _("%(actor)s left %(title)s"),
 }
 
 
-def notification_text(*, verb: str, actor_name: str, title: str) -> str:
-    template = VERBS.get(verb, _("%(title)s"))
-    return str(template) % {"actor": actor_name or _("Someone"), "title": title}
+def _aggregated(verb: str, count: int):
+    """The text of a notification that stands for ``count`` people, or None."""
+    others = count - 1
+    if verb == "reaction" and others > 0:
+        return ngettext(
+            "%(actor)s and %(count)d other person reacted to your post in “%(title)s”",
+            "%(actor)s and %(count)d other people reacted to your post in “%(title)s”",
+            others,
+        )
+    return None
+
+
+def notification_text(*, verb: str, actor_name: str, title: str, count: int = 1) -> str:
+    template = _aggregated(verb, count) or VERBS.get(verb, _("%(title)s"))
+    return str(template) % {
+        "actor": actor_name or _("Someone"),
+        "title": title,
+        "count": count - 1,
+    }

@@ -131,4 +131,8 @@ def post_reaction_set(*, user, post: Post, kind: str, on: bool) -> bool:
         )
     else:
         PostReaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if post.author_id and post.author_id != user.pk:
+        from notifications.services import post_reactions_notify_after_commit
+
+        post_reactions_notify_after_commit(post_id=post.pk)
     return on

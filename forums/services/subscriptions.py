@@ -70,8 +70,8 @@ def subscription_delete(*, user, subscription: Subscription) -> None:
 def preference_update(*, user, delivery: str) -> NotificationPreference:
     if delivery not in NotificationPreference.Delivery.values:
         raise ValidationError({"delivery": _("Choose how to receive emails.")})
-    preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    if preference.delivery != delivery:
-        preference.delivery = delivery
-        preference.save(update_fields=["delivery"])
-    return preference
+    # One source of truth: the notification preferences (issue 15).
+    from notifications.services import forum_email_delivery_update
+
+    forum_email_delivery_update(user=user, delivery=delivery)
+    return NotificationPreference.objects.get(user=user)

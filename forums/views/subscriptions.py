@@ -50,7 +50,13 @@ def forum_subscribe(request, slug):
 
 @login_required
 def preferences(request):
+    """What one follows, and how new posts in it are emailed: the reply
+    choice of the notification settings, seen from the forums (both pages
+    read and write the same preferences)."""
+    from notifications.preferences import deliveries_for, forum_email_delivery
+
     preference = selectors.preference_for(user=request.user)
+    preference.delivery = forum_email_delivery(request.user)
     form = PreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST":
         if request.POST.get("unfollow"):
@@ -61,18 +67,23 @@ def preferences(request):
             messages.success(request, _("Unfollowed."))
             return redirect("forums:preferences")
         if form.is_valid():
-            preference = services.preference_update(
+            services.preference_update(
                 user=request.user, delivery=form.cleaned_data["delivery"]
             )
-            if preference.email_mentions != form.cleaned_data["email_mentions"]:
-                preference.email_mentions = form.cleaned_data["email_mentions"]
-                preference.save(update_fields=["email_mentions"])
             messages.success(request, _("Your email settings are saved."))
             return redirect("forums:preferences")
+    from notifications.models import Delivery, Kind
+
     return render(
         request,
         "forums/preferences.html",
-        {"form": form, "subscriptions": selectors.subscription_list(user=request.user)},
+        {
+            "form": form,
+            "subscriptions": selectors.subscription_list(user=request.user),
+            "mention_delivery": Delivery(
+                deliveries_for(request.user)[Kind.MENTION]
+            ).label,
+        },
     )
 
 
@@ -112,13 +123,33 @@ def unsubscribe(request, token):
         if subscription is not None:
             subscription.delete()
         else:
-            preference, _created = NotificationPreference.objects.get_or_create(
-                user_id=payload["u"]
-            )
-            if payload["k"] == tokens.MENTIONS:
-                preference.email_mentions = False
-            else:
-                preference.delivery = NotificationPreference.Delivery.OFF
-            preference.save()
+            _unsubscribe_everything(user_id=payload["u"], scope=payload["k"])
         context["done"] = True
     return render(request, "forums/unsubscribe.html", context)
+
+
+def _unsubscribe_everything(*, user_id: int, scope: str) -> None:
+    """No more mention emails, or no more emails about new posts, written to
+    the notification preferences (which the forum settings mirror)."""
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import Delivery, Kind
+    from notifications.services import (
+        forum_email_delivery_update,
+        notification_preferences_update,
+    )
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    from notifications.preferences import deliveries_for
+
+    if scope == tokens.MENTIONS:
+        if deliveries_for(user)[Kind.MENTION] != Delivery.OFF:
+            notification_preferences_update(
+                user=user, choices={Kind.MENTION: Delivery.SITE}
+            )
+    else:
+        forum_email_delivery_update(
+            user=user, delivery=NotificationPreference.Delivery.OFF
+        )

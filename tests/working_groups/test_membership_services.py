@@ -214,7 +214,11 @@ def test_member_leaves_and_both_sides_hear(group, moderator, member, mail_on_com
         Status.ACTIVE,
         Status.LEFT,
     )
-    assert recipients(mail_on_commit.outbox) == sorted([member.email, moderator.email])
+    # Moderators hear of members leaving in their daily digest by default.
+    assert recipients(mail_on_commit.outbox) == [member.email]
+    from notifications.models import Notification
+
+    assert Notification.objects.get(recipient=moderator).delivery == "digest"
 
 
 def test_applicant_withdraws_a_pending_request(group, moderator, outsider):

@@ -109,12 +109,27 @@ def _notify_person(
 
 
 def _notify_moderators(
-    *, group: WorkingGroupPage, summary: str, exclude=None, message: str = ""
+    *,
+    group: WorkingGroupPage,
+    summary: str,
+    exclude=None,
+    message: str = "",
+    kind: str | None = None,
 ):
+    """Email the group's moderators; for a ``kind`` of notification, only
+    those who want it by email at once (notifications.preferences)."""
+    recipients = _moderator_emails(group, exclude=exclude)
+    if kind is not None:
+        from django.contrib.auth import get_user_model
+
+        from notifications.preferences import email_recipients
+
+        users = get_user_model().objects.filter(email__in=recipients)
+        recipients = [user.email for user in email_recipients(users, kind)]
     email_send(
         template="moderators_notice",
         subject=summary,
-        recipients=_moderator_emails(group, exclude=exclude),
+        recipients=recipients,
         context={**_group_context(group), "summary": summary, "message": message},
     )
 

@@ -84,6 +84,18 @@ def membership_invite(
         email=email,
         message=message,
     )
+    if invitee is not None:
+        from notifications.services import fan_out_after_commit
+
+        fan_out_after_commit(
+            kind="invitation",
+            verb="invitation",
+            target="working_groups.invitation",
+            target_id=invitation.pk,
+            recipient_ids=[invitee.user_id],
+            actor_id=getattr(actor, "pk", None),
+            key=f"invitation:{invitation.pk}:{invitation.expires_at.isoformat()}",
+        )
     invitation_url = absolute_url(
         reverse("working_groups:invitation", args=[invitation.token])
     )

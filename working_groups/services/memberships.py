@@ -13,6 +13,7 @@ from languages.mail import lazy_percent
 from ..models import (
     Membership,
     MembershipAuditEntry,
+    Visibility,
     WorkingGroupPage,
 )
 from ..selectors import user_group_cache_clear
@@ -67,6 +68,12 @@ def _moderator_decision(
         message=message,
     )
     verb = DECISION_VERBS.get(to_status)
+    target = "working_groups.group"
+    if to_status == Membership.Status.REMOVED:
+        # A members-only group is not named to someone who may no longer see it.
+        private = group.visibility != Visibility.PUBLIC
+        verb = "membership_removed_private" if private else "membership_removed"
+        target = "working_groups.former_group"
     if verb is not None:
         from notifications.models import Kind
         from notifications.services import fan_out_after_commit
@@ -74,7 +81,7 @@ def _moderator_decision(
         fan_out_after_commit(
             kind=Kind.MEMBERSHIP,
             verb=verb,
-            target="working_groups.group",
+            target=target,
             target_id=group.pk,
             recipient_ids=[membership.user_id],
             actor_id=getattr(actor, "pk", None),
@@ -98,6 +105,16 @@ def _moderator_decision(
         message=message,
     )
     return membership
+
+
+def _site_notify_moderators(*, group, actor, **kwargs) -> None:
+    """The group's moderators hear about it in their notifications (queued
+    for the worker once this commits)."""
+    from notifications.services import moderators_fan_out_after_commit
+
+    moderators_fan_out_after_commit(
+        group_id=group.pk, actor_id=getattr(actor, "pk", None), **kwargs
+    )
 
 
 def _pending_request_locked(membership: Membership, *, actor) -> Membership:
@@ -203,7 +220,7 @@ def membership_request(
             ),
         )
     else:
-        _audit(
+        entry = _audit(
             group=group,
             membership=membership,
             action=MembershipAuditEntry.Action.REQUESTED,
@@ -211,6 +228,15 @@ def membership_request(
             from_status=from_status,
             to_status=membership.status,
             message=motivation,
+        )
+        _site_notify_moderators(
+            group=group,
+            kind="join_request",
+            verb="join_requested",
+            target="working_groups.join_request",
+            target_id=membership.pk,
+            actor=user,
+            key=f"join_request:{entry.pk}",
         )
         _notify_person(
             template="request_received",
@@ -228,6 +254,7 @@ def membership_request(
                 group=group.title,
             ),
             message=motivation,
+            kind="join_request",
         )
     return membership
 
@@ -297,7 +324,7 @@ def membership_leave(*, membership: Membership, actor) -> Membership:
         )
     withdrawing = from_status == Membership.Status.PENDING
     _set_status(membership, Membership.Status.LEFT, decided_by=actor)
-    _audit(
+    entry = _audit(
         group=group,
         membership=membership,
         action=MembershipAuditEntry.Action.WITHDRAWN
@@ -327,7 +354,18 @@ def membership_leave(*, membership: Membership, actor) -> Membership:
             name=_name(membership.user),
             group=group.title,
         ),
+        kind=None if withdrawing else "member_left",
     )
+    if not withdrawing:
+        _site_notify_moderators(
+            group=group,
+            kind="member_left",
+            verb="member_left",
+            target="working_groups.moderated_group",
+            target_id=group.pk,
+            actor=membership.user,
+            key=f"member_left:{entry.pk}",
+        )
     return membership
 
 
