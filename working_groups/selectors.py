@@ -213,7 +213,11 @@ def join_request_list_for_moderator(*, user) -> QuerySet[Membership]:
         or (_is_staff(user) and user.has_perm("working_groups.change_membership"))
     ):
         requests = requests.filter(group_id__in=moderated_group_ids_for_user(user=user))
-    return requests.select_related("user__profile", "group").order_by("created_at")
+    return (
+        requests.select_related("user__profile", "group")
+        .prefetch_related("user__profile__tagged_items__tag")
+        .order_by("created_at")
+    )
 
 
 def invitation_list_open(*, group: WorkingGroupPage) -> QuerySet[MembershipInvitation]:
