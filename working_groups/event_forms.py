@@ -95,6 +95,7 @@ class EventSiteForm(EventPageForm):
             "online_url",
             "venue",
             "address",
+            "country",
             "capacity",
             "registration_open",
             "visibility",

@@ -212,6 +212,7 @@ def test_speakers_are_added_in_the_order_the_moderator_gives(group, moderator_cl
     moderator_client.post(
         url("event_create", group),
         event_data(
+            country="SN",
             **speakers_data(
                 {"name": "Amina Diallo", "affiliation": "UNESCO", "ORDER": "2"},
                 {"name": "Lin Wei", "topic": "Open standards", "ORDER": "1"},
@@ -222,6 +223,7 @@ def test_speakers_are_added_in_the_order_the_moderator_gives(group, moderator_cl
 
     event = EventPage.objects.get(title="Data standards clinic")
     assert [s.name for s in event.speakers.all()] == ["Lin Wei", "Amina Diallo"]
+    assert event.country == "SN"  # the country is chosen on the site too
     page = Client().get(event.url).text
     assert page.index("Lin Wei") < page.index("Amina Diallo")
     assert "Open standards" in page and "UNESCO" in page
