@@ -217,7 +217,7 @@ def test_speakers_are_added_in_the_order_the_moderator_gives(group, moderator_cl
                 {"name": "Amina Diallo", "affiliation": "UNESCO", "ORDER": "2"},
                 {"name": "Lin Wei", "topic": "Open standards", "ORDER": "1"},
                 {"name": "", "affiliation": "", "topic": "", "ORDER": ""},
-            )
+            ),
         ),
     )
 
