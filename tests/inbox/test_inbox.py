@@ -213,6 +213,7 @@ def test_the_group_page_shows_the_inbox_rows_and_actions(client, world):
         f"/moderation/suspensions/{world['suspension'].pk}/lift/"
     }
     assert f'data-join-request="{world["request"].pk}"' in group_page
+    assert f'name="next" value="{group_page_url}"' in group_page
     assert "Hide the post" in group_page and "Approve and publish" in group_page
 
     response = client.post(
