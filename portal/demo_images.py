@@ -81,7 +81,7 @@ def group_image_draw(*, slug: str, colour: str) -> bytes:
     draw = ImageDraw.Draw(picture)
     MOTIFS.get(slug, _network)(draw, _mix(base, white, 0.75), _mix(base, white, 0.35))
     buffer = BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
+    picture.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
