@@ -1,6 +1,7 @@
 """What the read API says about each record. Only fields a reader of the page
 would see; groups are named only when the reader may see them."""
 
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -108,10 +109,16 @@ class ResourceSerializer(serializers.ModelSerializer):
         }
 
 
+class CountrySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
+    name = serializers.CharField(help_text="The country's name in English.")
+
+
 class EventSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     group = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
+    country = serializers.SerializerMethodField()
 
     class Meta:
         model = EventPage
@@ -126,6 +133,7 @@ class EventSerializer(serializers.ModelSerializer):
             "end",
             "time_zone",
             "venue",
+            "country",
             "registration_open",
             "cancelled",
             "visibility",
@@ -133,6 +141,14 @@ class EventSerializer(serializers.ModelSerializer):
             "tags",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CountrySerializer(allow_null=True))
+    def get_country(self, event) -> dict | None:
+        """Where the event takes place (null for an online event)."""
+        if not event.country:
+            return None
+        with translation.override("en"):
+            return {"code": event.country.code, "name": str(event.country.name)}
 
     def get_url(self, event) -> str:
         return _absolute(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,17 @@ from . import permissions, selectors
 
 def _errors(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
+
+
+def _back(request):
+    """Back to the page the action was taken on (the inbox, or a group's
+    moderation page: both render the same rows), never off the site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("inbox:inbox")
 
 
 def _moderator_only(request):
@@ -72,7 +84,7 @@ def join_request_decide(request, pk):
             if decision == "approve"
             else _("%(name)s's request was declined.") % {"name": name},
         )
-    return redirect("inbox:inbox")
+    return _back(request)
 
 
 @require_POST
@@ -105,7 +117,7 @@ def resource_decide(request, pk):
             else _("Changes were requested to “%(title)s”.")
             % {"title": resource.title},
         )
-    return redirect("inbox:inbox")
+    return _back(request)
 
 
 @require_POST
@@ -128,7 +140,7 @@ def flag_decide(request, pk):
             messages.success(request, _("The flag is dismissed."))
     except PermissionDenied as denied:
         raise Http404 from denied
-    return redirect("inbox:inbox")
+    return _back(request)
 
 
 @require_POST
@@ -146,4 +158,4 @@ def suspension_lift(request, pk):
     except PermissionDenied as denied:
         raise Http404 from denied
     messages.success(request, _("The suspension is lifted."))
-    return redirect("inbox:inbox")
+    return _back(request)

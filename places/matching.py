@@ -7,6 +7,13 @@ is found by its name in English, French, Spanish, Arabic, Russian or Chinese
 written in capitals (``SEN``, ``SN``; two-letter codes that are also everyday
 words or acronyms, such as ``IT`` or ``HR``, are left out). Only the countries
 of the portal's regions are matched.
+
+In scripts with case (Latin, Cyrillic), a name matches as a proper name only:
+each word the country's name capitalises ("Jordan", "Republic", "Сенегал") must
+be capitalised in the text too (or written in capitals), so "chad" and "a
+turkey" are no countries; words the name writes in lower case ("of", "du",
+"démocratique") may be either. Arabic and Chinese have no case and match as
+before. Accents never matter.
 """
 
 import re
@@ -51,6 +58,22 @@ AMBIGUOUS_CODES = {
     "ST", "TO", "TV", "UK",
 }  # fmt: skip
 AMBIGUOUS_ALPHA3 = {"AND", "ARE", "BEN", "CAN", "DOM", "FIN", "GIN", "MAC", "PER"}
+
+# Single-word names that are also people's first names or parts of other names
+# (Michael Jordan, Chad Smith, Georgia O'Keeffe, the Niger Delta, Lake Chad,
+# Turkey Hill). Capitalised, they still count only when no other capitalised
+# word stands right beside them (only spaces between): "in Jordan", "Amman,
+# Jordan" and "Jordan and Lebanon" count, "Michael Jordan" and "Jordan Valley"
+# do not. We prefer missing a rare mention to listing a discussion on the wrong
+# country's page.
+PERSON_LIKE_NAMES = {"jordan", "chad", "georgia", "niger", "guinea", "turkey"}
+# Capitalised words that stand beside a country's name without being part of a
+# person's name (sentence starts and title case: "In Jordan", "Schools Of Chad").
+NEIGHBOUR_WORDS = {
+    "a", "about", "across", "and", "at", "au", "by", "con", "de", "del", "des",
+    "du", "en", "et", "for", "from", "in", "la", "le", "les", "of", "on", "para",
+    "por", "the", "to", "via", "with", "y",
+}  # fmt: skip
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"\w+")
@@ -104,61 +127,116 @@ def _arabic_bases(word: str) -> list[str]:
     return bases
 
 
+def _capitals(name: str) -> tuple[bool, ...]:
+    """For each word of a country's name: does the name capitalise it?"""
+    return tuple(
+        word[:1].isupper()
+        for word in _WORD.findall(unicodedata.normalize("NFC", str(name)))
+    )
+
+
 @cache
-def _name_table() -> dict[str, str]:
-    """Folded name -> code. A name two countries share (plain "Congo" from
-    the Democratic Republic's long name) goes to the country whose own name it
-    is, or is dropped."""
+def _name_table() -> dict[str, tuple[str, tuple[bool, ...]]]:
+    """Folded name -> (code, which of its words must be capitalised). A name
+    two countries share (plain "Congo" from the Democratic Republic's long
+    name) goes to the country whose own name it is, or is dropped. A word is
+    required capitalised only if every spelling that folds to the name
+    capitalises it."""
     own: dict[str, str] = {}
     derived: dict[str, set[str]] = {}
+    capitals: dict[str, tuple[bool, ...]] = {}
     known = set(COUNTRY_REGION)
+
+    def note(name: str) -> str:
+        folded = fold(name)
+        shape = _capitals(name)
+        seen = capitals.get(folded)
+        if seen is None or len(seen) != len(shape):
+            capitals.setdefault(folded, shape)
+        else:
+            capitals[folded] = tuple(a and b for a, b in zip(seen, shape, strict=True))
+        return folded
+
     for language in LANGUAGES:
         with translation.override(language):
             for code, name in countries:
                 if code not in known:
                     continue
                 variants = _variants(name)
-                own.setdefault(fold(variants[0]), code)
+                own.setdefault(note(variants[0]), code)
                 for variant in variants[1:]:
-                    derived.setdefault(fold(variant), set()).add(code)
+                    derived.setdefault(note(variant), set()).add(code)
             for code, names in countries.OLD_NAMES.items():
                 for name in names:
                     if code in known:
-                        derived.setdefault(fold(name), set()).add(code)
+                        derived.setdefault(note(name), set()).add(code)
             for code, name in countries.COMMON_NAMES.items():
                 if code in known:
-                    own.setdefault(fold(name), code)
+                    own.setdefault(note(name), code)
     for code, names in ALIASES.items():
         for name in names:
-            own.setdefault(fold(name), code)
+            own.setdefault(note(name), code)
     table = dict(own)
     for name, codes in derived.items():
         if name not in table and len(codes) == 1:
             table[name] = next(iter(codes))
-    return table
+    return {name: (code, capitals[name]) for name, code in table.items()}
+
+
+Entry = tuple[tuple[str, ...], str, tuple[bool, ...]]
 
 
 @cache
-def _lookup() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], dict[str, str]]:
-    """First word -> [(all words, code)], longest names first; and the Chinese
-    names, found as substrings (Chinese puts no spaces between words)."""
-    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+def _lookup() -> tuple[dict[str, list[Entry]], dict[str, str]]:
+    """First word -> [(all words, code, capitalised words)], longest names
+    first; and the Chinese names, found as substrings (Chinese puts no spaces
+    between words)."""
+    by_first: dict[str, list[Entry]] = {}
     chinese: dict[str, str] = {}
-    for name, code in _name_table().items():
+    for name, (code, capitals) in _name_table().items():
         if _CJK.search(name):
             chinese[name] = code
             continue
         words = tuple(_words(name))
         if not words:
             continue
+        if len(capitals) != len(words):
+            capitals = (False,) * len(words)
         forms = [words]
         if len(words) == 1 and _CYRILLIC.search(words[0]):
             forms = [(form,) for form in _russian_forms(words[0])]
         for form in forms:
-            by_first.setdefault(form[0], []).append((form, code))
+            by_first.setdefault(form[0], []).append((form, code, capitals))
     for entries in by_first.values():
         entries.sort(key=lambda entry: len(entry[0]), reverse=True)
     return by_first, chinese
+
+
+def _written_as_name(word: str, capitalised: bool) -> bool:
+    """A word of the text may stand for a name's word: capitalised (or in
+    capitals) where the name capitalises it; any case in scripts without case."""
+    first = word[:1]
+    return not capitalised or not first.islower()
+
+
+def _beside_a_name(text: str, found: list, index: int, length: int) -> bool:
+    """Another capitalised word right beside words[index:index+length], with
+    only spaces between: the country's name is part of some other name."""
+    for neighbour in (index - 1, index + length):
+        if not 0 <= neighbour < len(found):
+            continue
+        if neighbour < index:
+            gap = text[found[neighbour].end() : found[index].start()]
+        else:
+            gap = text[found[index + length - 1].end() : found[neighbour].start()]
+        word = found[neighbour].group()
+        if (
+            gap.strip() == ""
+            and word[:1].isupper()
+            and fold(word) not in NEIGHBOUR_WORDS
+        ):
+            return True
+    return False
 
 
 @cache
@@ -180,8 +258,10 @@ def _hits(text: str) -> list[tuple[int, str]]:
         return []
     by_first, chinese = _lookup()
     hits = []
-    found = list(_WORD.finditer(fold(text)))
-    words = [match.group() for match in found]
+    text = unicodedata.normalize("NFC", str(text))
+    found = list(_WORD.finditer(text))
+    originals = [match.group() for match in found]
+    words = [fold(word) for word in originals]
     index = 0
     while index < len(words):
         length = 1
@@ -192,14 +272,26 @@ def _hits(text: str) -> list[tuple[int, str]]:
             match = next(
                 (
                     (name, code)
-                    for name, code in entries
+                    for name, code, capitals in entries
                     if tuple(words[index + 1 : index + len(name)]) == name[1:]
+                    and all(
+                        _written_as_name(original, capitalised)
+                        for original, capitalised in zip(
+                            originals[index : index + len(name)], capitals, strict=False
+                        )
+                    )
                 ),
                 None,
             )
             if match:
-                hits.append((found[index].start(), match[1]))
-                length = len(match[0])
+                name, code = match
+                length = len(name)
+                if not (
+                    len(name) == 1
+                    and name[0] in PERSON_LIKE_NAMES
+                    and _beside_a_name(text, found, index, length)
+                ):
+                    hits.append((found[index].start(), code))
                 break
         index += length
     if _CJK.search(text):

@@ -25,6 +25,7 @@ DEMO_USERS = [
 DEMO_STEPS = [
     "portal.demo",
     "working_groups.demo",
+    "portal.demo_images",
     "knowledge.demo",
     "languages.demo",
     "forums.demo",

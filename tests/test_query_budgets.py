@@ -271,3 +271,72 @@ def test_the_moderators_inbox_needs_no_more_queries_with_more_waiting(
     small = count()
     grow(3)
     assert count() <= small
+
+
+def test_the_moderators_inbox_costs_the_same_for_one_group_or_four(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    """Events needing attention (upcoming and past) and every other queue are
+    read for all the moderator's groups at once: the page and the header's
+    count need as many queries for a moderator of four groups as of one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums.models import Suspension
+    from knowledge.services import resource_submit
+    from tests.factories.forums import FlagFactory
+    from working_groups.models import Membership
+    from working_groups.services import group_moderation_setup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        knowledge_index_get_or_create()
+        community_forum_get_or_create()
+    moderator = UserFactory(username="many-groups-moderator")
+    client.force_login(moderator)
+
+    def add_group(number):
+        with django_capture_on_commit_callbacks(execute=True):
+            group = group_moderation_setup(
+                group=WorkingGroupFactory(title=f"Moderated {number}")
+            )
+            MembershipFactory(
+                user=moderator, group=group, role=Membership.Role.MODERATOR
+            )
+            member = MembershipFactory(group=group).user
+        forum = forum_for_group_ensure(group=group)
+        MembershipFactory(group=group, status=Membership.Status.PENDING)
+        FlagFactory(post=PostFactory(thread=ThreadFactory(forum=forum)))
+        Suspension.objects.create(forum=forum, user=UserFactory(), reason="Spam")
+        EventFactory(group=group, capacity=0)
+        start = timezone.now() - timedelta(days=3)
+        EventFactory(group=group, start=start, end=start + timedelta(hours=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            resource_submit(
+                submitter=member,
+                group=group,
+                title=f"Pending report {number}",
+                summary="In review.",
+                format="report",
+            )
+
+    def count(path):
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(queries), response.text
+
+    add_group(1)
+    one_group, page = count("/moderation/")
+    assert page.count("Past: add the recording or slides.") == 1
+    header_one, home = count("/events/")
+    assert "5 waiting" not in home and "3 waiting" in home
+    for number in (2, 3, 4):
+        add_group(number)
+    four_groups, page = count("/moderation/")
+    assert page.count("Past: add the recording or slides.") == 4
+    assert four_groups <= one_group
+    header_four, home = count("/events/")
+    assert "12 waiting" in home
+    assert header_four <= header_one

@@ -9,12 +9,43 @@ from html import unescape
 from django import forms
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
+from modelcluster.forms import BaseChildFormSet
 from taggit.forms import TagWidget
+from wagtail.admin.panels import InlinePanel
 
-from .models import EventMaterial, EventPage
+from .models import EventMaterial, EventPage, EventSpeaker
 from .models.events import EventPageForm, time_zone_choices
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class SpeakerFormSet(BaseChildFormSet):
+    """Speakers in the order of their position; a row is removed by ticking it."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("Position")
+        form.fields["ORDER"].widget.attrs.update({"min": 1, "class": "speaker-order"})
+        form.fields["DELETE"].label = _("Remove this speaker")
+
+
+def _speaker_formset_options() -> dict:
+    """The speakers' formset as the admin's InlinePanel builds it (its fields,
+    its minimum and maximum), plus one blank row for adding without script."""
+    panel = next(
+        panel
+        for panel in EventPage.content_panels
+        if isinstance(panel, InlinePanel) and panel.relation_name == "speakers"
+    )
+    return {
+        "fields": [field.field_name for field in EventSpeaker.panels],
+        "min_num": panel.min_num,
+        "validate_min": panel.min_num is not None,
+        "max_num": panel.max_num,
+        "validate_max": panel.max_num is not None,
+        "extra": 1,
+        "formset": SpeakerFormSet,
+    }
 
 
 def html_to_text(html: str) -> str:
@@ -64,6 +95,7 @@ class EventSiteForm(EventPageForm):
             "online_url",
             "venue",
             "address",
+            "country",
             "capacity",
             "registration_open",
             "visibility",
@@ -81,6 +113,7 @@ class EventSiteForm(EventPageForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "tags": TagWidget(),
         }
+        formsets = {"speakers": _speaker_formset_options()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,12 +124,24 @@ class EventSiteForm(EventPageForm):
             self.fields[name].widget.format = DATETIME_FORMAT
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
         self.fields["tags"].help_text = _("Separate tags with commas.")
+
         self._rich_text = {}
         for name in ("description", "agenda"):
             html = getattr(self.instance, name) or ""
             self._rich_text[name] = html
             if not self.is_bound:
                 self.initial[f"{name}_text"] = html_to_text(html)
+
+    @property
+    def speakers(self):
+        return self.formsets["speakers"]
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not self.speakers.is_valid():
+            # Named in the form's error summary too, not only beside the row.
+            self.add_error(None, _("Check the speakers below."))
+        return valid
 
     def clean(self):
         # The model's clean() runs after this: it needs the slug of a new event.

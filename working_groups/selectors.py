@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -213,7 +213,11 @@ def join_request_list_for_moderator(*, user) -> QuerySet[Membership]:
         or (_is_staff(user) and user.has_perm("working_groups.change_membership"))
     ):
         requests = requests.filter(group_id__in=moderated_group_ids_for_user(user=user))
-    return requests.select_related("user__profile", "group").order_by("created_at")
+    return (
+        requests.select_related("user__profile", "group")
+        .prefetch_related("user__profile__tagged_items__tag")
+        .order_by("created_at")
+    )
 
 
 def invitation_list_open(*, group: WorkingGroupPage) -> QuerySet[MembershipInvitation]:
@@ -411,10 +415,19 @@ def event_list_needing_attention(
 ) -> list[EventNeedingAttention]:
     """Upcoming events of the group a moderator should look at, and why; plus
     recent past events still without materials."""
+    return event_list_needing_attention_for_groups(group_ids=[group.pk])
+
+
+def event_list_needing_attention_for_groups(
+    *, group_ids
+) -> list[EventNeedingAttention]:
+    """The same for several groups at once, in a fixed number of queries
+    whatever the number of groups and events (the moderators' inbox)."""
     now = timezone.now()
     events = (
-        EventPage.objects.filter(group=group)
+        EventPage.objects.filter(group_id__in=list(group_ids))
         .filter(end__gte=now - timedelta(days=30))
+        .select_related("group")
         .annotate(
             going=Count(
                 "registrations",
@@ -424,8 +437,9 @@ def event_list_needing_attention(
                 "registrations",
                 filter=Q(registrations__status=EventRegistration.Status.WAITLISTED),
             ),
+            has_materials=Exists(EventMaterial.objects.filter(page=OuterRef("pk"))),
         )
-        .order_by("start")
+        .order_by("start", "pk")
     )
     events = list(events)
     in_moderation = _in_workflow_ids([event.pk for event in events])
@@ -457,7 +471,7 @@ def event_list_needing_attention(
             and not event.cancelled
         ):
             reasons.append(_("Full."))
-        if not upcoming and not event.cancelled and not _has_materials(event):
+        if not upcoming and not event.cancelled and not event.has_materials:
             reasons.append(_("Past: add the recording or slides."))
         if reasons:
             flagged.append(EventNeedingAttention(event=event, reasons=reasons))
@@ -474,10 +488,6 @@ def _in_workflow_ids(page_ids: list[int]) -> set[int]:
         object_id__in=[str(pk) for pk in page_ids],
     )
     return {int(object_id) for object_id in states.values_list("object_id", flat=True)}
-
-
-def _has_materials(event: EventPage) -> bool:
-    return event.materials.exists()
 
 
 def event_index_context(*, request, per_page: int) -> dict:

@@ -97,3 +97,30 @@ def test_thread_detail_lists_visible_posts(world, read_as):
     )
     assert [post["position"] for post in payload["posts"]] == [1]
     assert payload["posts"][0]["body_html"]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_an_events_country_is_shown_only_with_the_event(world, read_as, reader):
+    """The country (code and English name) is part of the event's record: a
+    members-only event's country is seen by exactly those who see the event."""
+    from working_groups.models import EventPage
+
+    EventPage.objects.filter(pk=world.public_event.pk).update(country="KE")
+    EventPage.objects.filter(pk=world.members_event.pk).update(country="JO")
+    client = read_as(reader)
+
+    public = client.get("/api/events/open-webinar/").json()
+    assert public["country"] == {"code": "KE", "name": "Kenya"}
+    listed = {
+        item["slug"]: item["country"]
+        for item in client.get("/api/events/").json()["results"]
+    }
+    assert listed["open-webinar"] == {"code": "KE", "name": "Kenya"}
+    members = client.get("/api/events/members-workshop/")
+    if reader in INSIDERS:
+        assert members.json()["country"] == {"code": "JO", "name": "Jordan"}
+        assert listed["members-workshop"]["code"] == "JO"
+    else:
+        assert members.status_code == 404
+        assert "members-workshop" not in listed
+        assert "Jordan" not in str(listed)

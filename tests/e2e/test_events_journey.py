@@ -65,6 +65,23 @@ def test_moderator_creates_duplicates_cancels_and_files_a_recording(
     page.get_by_label("Time zone").select_option("Africa/Nairobi")
     page.get_by_label("Online link").fill("https://meet.example.org/interop")
     page.get_by_label("Capacity").fill("40")
+    # Two speakers: the blank row, then one more; Lin is moved first.
+    speakers = page.locator("[data-speaker-form]")
+    speakers.nth(0).get_by_label("Name").fill("Amina Diallo")
+    speakers.nth(0).get_by_label("Affiliation").fill("UNESCO")
+    page.get_by_role("button", name="Add a speaker").click()
+    speakers.nth(1).get_by_label("Name").fill("Lin Wei")
+    speakers.nth(0).get_by_label("Position").fill("2")
+    speakers.nth(1).get_by_label("Position").fill("1")
+    # A mistake is refused, and nothing typed is lost.
+    page.get_by_label("Ends").fill("2031-04-05T09:00")
+    page.get_by_role("button", name="Publish").click()
+    expect(
+        page.get_by_text("The event must end after it starts.").first
+    ).to_be_visible()
+    expect(speakers.nth(1).get_by_label("Name")).to_have_value("Lin Wei")
+    expect(speakers.nth(0).get_by_label("Affiliation")).to_have_value("UNESCO")
+    page.get_by_label("Ends").fill("2031-04-05T12:00")
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text(
         "“Interoperability clinic” is published."
@@ -72,6 +89,7 @@ def test_moderator_creates_duplicates_cancels_and_files_a_recording(
     expect(page.get_by_text("Interoperability clinic", exact=True)).to_be_visible()
     event = EventPage.objects.get(title="Interoperability clinic")
     assert event.live and event.group_id == group_one.pk
+    assert [s.name for s in event.speakers.all()] == ["Lin Wei", "Amina Diallo"]
 
     # Duplicated for the next month: a draft, given new dates, then published.
     page.get_by_role("button", name="Duplicate Interoperability clinic").click()
@@ -81,8 +99,14 @@ def test_moderator_creates_duplicates_cancels_and_files_a_recording(
     page.get_by_label(TITLE_LABEL).fill("Interoperability clinic, May")
     page.get_by_label("Starts").fill("2031-05-03T10:00")
     page.get_by_label("Ends").fill("2031-05-03T12:00")
+    # Amina cannot come in May.
+    speakers.filter(has=page.locator('input[value="Amina Diallo"]')).get_by_label(
+        "Remove this speaker"
+    ).check()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text("is published.")
+    may = EventPage.objects.get(title="Interoperability clinic, May")
+    assert [s.name for s in may.speakers.all()] == ["Lin Wei"]
 
     # The copy is cancelled, with a note for anyone registered.
     page.get_by_role("link", name="Cancel Interoperability clinic, May").click()

@@ -73,7 +73,9 @@ def test_newcomer_joins_group_one_reads_private_resource_and_registers(
     expect(request.locator("blockquote")).to_contain_text(
         "want to learn about open standards"
     )
-    request.get_by_label("Welcome message (optional)").fill("Welcome, Lin!")
+    request.get_by_label("Message (optional, sent to the applicant)").fill(
+        "Welcome, Lin!"
+    )
     moderator.get_by_role("button", name=f"Approve {name}").click()
     expect(moderator.get_by_role("status")).to_contain_text(f"{name} is now a member.")
 

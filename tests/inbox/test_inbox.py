@@ -189,3 +189,47 @@ def test_inbox_actions_need_csrf(world):
         {"decision": "approve"},
     )
     assert response.status_code == 403
+
+
+def _rows(page: str) -> set[str]:
+    """The rows a moderator acts on, and where each form posts."""
+    import re
+
+    return set(re.findall(r'data-(?:join-request|flag|resource)="\d+"', page)) | set(
+        re.findall(r'action="(/moderation/[^"]+)"', page)
+    )
+
+
+def test_the_group_page_shows_the_inbox_rows_and_actions(client, world):
+    """A group's moderation page and the inbox render the same rows with the
+    same actions; acting from the group page brings the moderator back there."""
+    client.force_login(world["moderator"])
+    group_page_url = reverse(
+        "working_groups:moderation", args=[world["request"].group.slug]
+    )
+    group_page = client.get(group_page_url).text
+    inbox_rows = _rows(client.get(INBOX).text)
+    assert _rows(group_page) == inbox_rows - {
+        f"/moderation/suspensions/{world['suspension'].pk}/lift/"
+    }
+    assert f'data-join-request="{world["request"].pk}"' in group_page
+    assert f'name="next" value="{group_page_url}"' in group_page
+    assert "Hide the post" in group_page and "Approve and publish" in group_page
+
+    response = client.post(
+        reverse("inbox:join_request_decide", args=[world["request"].pk]),
+        {"decision": "decline", "message": "Not now.", "next": group_page_url},
+    )
+    assert response.status_code == 302 and response["Location"] == group_page_url
+    world["request"].refresh_from_db()
+    assert world["request"].status == Membership.Status.DECLINED
+    assert "Lin Wei&#x27;s request was declined." in client.get(group_page_url).text
+
+
+def test_an_action_never_sends_the_moderator_off_the_site(client, world):
+    client.force_login(world["moderator"])
+    response = client.post(
+        reverse("inbox:flag_decide", args=[world["flag"].pk]),
+        {"action": "dismiss", "next": "https://evil.example/moderation/"},
+    )
+    assert response.status_code == 302 and response["Location"] == INBOX

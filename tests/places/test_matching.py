@@ -35,6 +35,34 @@ def test_countries_are_found_in_six_languages_and_by_code(text, codes):
     assert countries_mentioned(text) == codes
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # English: proper names only; people and food are not countries.
+        ("chad, turkey and a guinea pig for dinner", []),
+        ("Michael Jordan and Georgia O'Keeffe met Chad Smith", []),
+        ("Schools in Jordan and Chad; Amman, Jordan", ["JO", "TD"]),
+        ("Jordan has a new EMIS. Lake Chad is shared.", ["JO"]),
+        ("EDUCATION IN JORDAN AND GEORGIA", ["JO", "GE"]),
+        ("the Niger Delta of Nigeria; Niger and Guinea", ["NG", "NE", "GN"]),
+        ("south africa and costa rica", []),
+        ("South Africa and Costa Rica", ["ZA", "CR"]),
+        # French, Spanish, Russian capitalise country names too.
+        ("le tchad et la jordanie", []),
+        ("Le Tchad et la Jordanie", ["TD", "JO"]),
+        ("el censo en chad y georgia", []),
+        ("El censo en Chad y Georgia", ["TD", "GE"]),
+        ("опыт в иордании и грузии", []),
+        ("Опыт в Иордании и Грузии", ["JO", "GE"]),
+        # Arabic and Chinese have no case: unchanged.
+        ("تجربة الأردن وتشاد", ["JO", "TD"]),
+        ("约旦和乍得的学校", ["JO", "TD"]),
+    ],
+)
+def test_country_names_match_as_proper_names(text, codes):
+    assert countries_mentioned(text) == codes
+
+
 def test_the_country_of_a_location_is_the_last_one_named():
     assert country_of_location("UNESCO, Kenya Room\n75007 Paris, France") == "FR"
     assert country_of_location("", "Dakar, Sénégal") == "SN"

@@ -6,6 +6,7 @@ from portal.demo import DEMO_USERS
 from working_groups.models import WorkingGroupPage
 
 PROJECT_APPS = ["portal", "working_groups", "knowledge", "forums", "search"]
+PROJECT_APPS += ["wagtailimages"]  # the groups' drawn images (portal.demo_images)
 
 
 def row_counts() -> dict[str, int]:

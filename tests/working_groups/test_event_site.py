@@ -40,8 +40,23 @@ def event_data(**overrides):
         "visibility": "public",
         "tags": "standards",
         "action": "publish",
+        "speakers-TOTAL_FORMS": "0",
+        "speakers-INITIAL_FORMS": "0",
     }
     data.update(overrides)
+    return data
+
+
+def speakers_data(*rows, initial=0):
+    """The speakers' rows as the form posts them: dicts of name, affiliation,
+    topic, ORDER, and id and DELETE for speakers already saved."""
+    data = {
+        "speakers-TOTAL_FORMS": str(len(rows)),
+        "speakers-INITIAL_FORMS": str(initial),
+    }
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"speakers-{index}-{key}"] = value
     return data
 
 
@@ -185,6 +200,92 @@ def test_rich_text_written_in_the_admin_survives_an_edit_that_leaves_it_alone(
     assert (
         'href="https://example.org"' in EventPage.objects.get(pk=event.pk).description
     )
+
+
+# --- speakers ------------------------------------------------------------------------
+
+
+def test_speakers_are_added_in_the_order_the_moderator_gives(group, moderator_client):
+    form = moderator_client.get(url("event_create", group)).text
+    assert "Add a speaker" in form and 'name="speakers-0-name"' in form
+
+    moderator_client.post(
+        url("event_create", group),
+        event_data(
+            country="SN",
+            **speakers_data(
+                {"name": "Amina Diallo", "affiliation": "UNESCO", "ORDER": "2"},
+                {"name": "Lin Wei", "topic": "Open standards", "ORDER": "1"},
+                {"name": "", "affiliation": "", "topic": "", "ORDER": ""},
+            ),
+        ),
+    )
+
+    event = EventPage.objects.get(title="Data standards clinic")
+    assert [s.name for s in event.speakers.all()] == ["Lin Wei", "Amina Diallo"]
+    assert event.country == "SN"  # the country is chosen on the site too
+    page = Client().get(event.url).text
+    assert page.index("Lin Wei") < page.index("Amina Diallo")
+    assert "Open standards" in page and "UNESCO" in page
+
+
+def test_speakers_are_reordered_removed_and_added_when_editing(group, moderator_client):
+    event = EventFactory(group=group, title="Registers webinar", time_zone="UTC")
+    for name in ("Amina Diallo", "Jonas Berg", "Lin Wei"):
+        event.speakers.add(EventSpeaker(name=name))
+    event.save_revision().publish()
+    amina, jonas, lin = EventPage.objects.get(pk=event.pk).speakers.all()
+    edit = moderator_client.get(url("event_edit", group, event.pk)).text
+    assert 'value="Jonas Berg"' in edit
+
+    response = moderator_client.post(
+        url("event_edit", group, event.pk),
+        event_data(
+            title=event.title,
+            start=event.start.strftime("%Y-%m-%dT%H:%M"),
+            end=event.end.strftime("%Y-%m-%dT%H:%M"),
+            time_zone="UTC",
+            **speakers_data(
+                {"id": amina.pk, "name": "Amina Diallo", "ORDER": "3"},
+                {"id": jonas.pk, "name": "Jonas Berg", "ORDER": "2", "DELETE": "on"},
+                {"id": lin.pk, "name": "Lin Wei", "ORDER": "1"},
+                {"name": "Carlos Ruiz", "affiliation": "Ministry", "ORDER": "2"},
+                initial=3,
+            ),
+        ),
+    )
+
+    assert response.status_code == 302
+    event = EventPage.objects.get(pk=event.pk)
+    assert [s.name for s in event.speakers.all()] == [
+        "Lin Wei",
+        "Carlos Ruiz",
+        "Amina Diallo",
+    ]
+    assert "Jonas Berg" not in Client().get(event.url).text
+
+
+def test_a_speaker_without_a_name_is_refused_and_what_was_typed_is_kept(
+    group, moderator_client
+):
+    response = moderator_client.post(
+        url("event_create", group),
+        event_data(
+            title="",
+            **speakers_data(
+                {"name": "Amina Diallo", "affiliation": "UNESCO", "ORDER": "1"},
+                {"name": "", "affiliation": "Ministry of Education", "ORDER": "2"},
+            ),
+        ),
+    )
+
+    assert response.status_code == 400
+    assert "Check the speakers below." in response.text
+    speaker_rows = response.text[response.text.index("data-speaker-list") :]
+    assert "This field is required." in speaker_rows
+    assert 'value="Amina Diallo"' in response.text
+    assert 'value="Ministry of Education"' in response.text
+    assert not EventPage.objects.exists()
 
 
 # --- duplicating and cancelling ---------------------------------------------------------
