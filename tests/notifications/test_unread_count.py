@@ -48,65 +48,59 @@ def _seen(client, reader, title) -> tuple[int, bool, bool, str]:
     )
 
 
-def _move_to_private_forum(world):
-    world["thread"].forum = world["closed_forum"]
-    world["thread"].save(update_fields=["forum"])
+def _objects(model, subject):
+    return model.objects.filter(pk=subject.pk)
 
 
-def _forum_made_members_only(world):
-    world["thread"].forum.__class__.objects.filter(pk=world["thread"].forum_id).update(
-        public_read=False
-    )
+def _move_to_private_forum(world, subject):
+    subject.thread.forum = world["closed_forum"]
+    subject.thread.save(update_fields=["forum"])
 
 
-def _thread_deleted(world):
-    type(world["thread"]).objects.filter(pk=world["thread"].pk).update(
-        deleted_at=timezone.now()
-    )
+def _forum_made_members_only(world, subject):
+    _objects(type(subject.thread.forum), subject.thread.forum).update(public_read=False)
 
 
-def _thread_hidden(world):
-    type(world["thread"]).objects.filter(pk=world["thread"].pk).update(is_hidden=True)
+def _thread_deleted(world, subject):
+    _objects(type(subject), subject).update(deleted_at=timezone.now())
 
 
-def _post_deleted(world):
-    type(world["post"]).objects.filter(pk=world["post"].pk).update(
-        deleted_at=timezone.now()
-    )
+def _thread_hidden(world, subject):
+    _objects(type(subject.thread), subject.thread).update(is_hidden=True)
 
 
-def _post_hidden(world):
-    type(world["post"]).objects.filter(pk=world["post"].pk).update(is_hidden=True)
+def _post_deleted(world, subject):
+    _objects(type(subject), subject).update(deleted_at=timezone.now())
 
 
-def _reader_left_the_group(world):
+def _post_hidden(world, subject):
+    _objects(type(subject), subject).update(is_hidden=True)
+
+
+def _resource_unpublished(world, subject):
+    subject.unpublish()
+
+
+def _resource_deleted(world, subject):
+    subject.delete()
+
+
+def _resource_made_members_only(world, subject):
+    _objects(type(subject), subject).update(visibility="members")
+
+
+def _event_made_members_only(world, subject):
+    _objects(type(subject), subject).update(visibility="members")
+
+
+def _event_unpublished(world, subject):
+    subject.unpublish()
+
+
+def _reader_left_the_group(world, subject):
     Membership.objects.filter(user=world["reader"], group=world["group"]).update(
         status=Membership.Status.LEFT
     )
-
-
-def _resource_unpublished(world):
-    world["resource"].unpublish()
-
-
-def _resource_deleted(world):
-    world["resource"].delete()
-
-
-def _resource_made_members_only(world):
-    type(world["resource"]).objects.filter(pk=world["resource"].pk).update(
-        visibility="members"
-    )
-
-
-def _event_made_members_only(world):
-    type(world["event"]).objects.filter(pk=world["event"].pk).update(
-        visibility="members"
-    )
-
-
-def _event_unpublished(world):
-    world["event"].unpublish()
 
 
 @pytest.fixture
@@ -116,68 +110,75 @@ def world(home_page):
     group = WorkingGroupFactory(title="Data standards")
     closed = WorkingGroupFactory(title="Closed circle")
     reader = MembershipFactory(group=group, user=UserFactory(username="reader")).user
-    author = UserFactory(username="author")
-    public_group_forum = ForumFactory(
-        name="Financing",
-        slug="financing",
-        group=WorkingGroupFactory(title="Financing"),
-        public_read=True,
-    )
     return {
         "group": group,
         "reader": reader,
-        "author": author,
-        "public_group_forum": public_group_forum,
+        "author": UserFactory(username="author"),
+        "community": ForumFactory(name="Community", slug="community", group=None),
         "group_forum": ForumFactory(name="Ours", slug="ours", group=group),
         "closed_forum": ForumFactory(name="Closed", slug="closed", group=closed),
     }
 
 
-# (how access is lost, what the notification is about, where it lives)
+def _public_group_forum(world):
+    """A group forum anyone may read (its group is public)."""
+    from tests.factories import WorkingGroupFactory
+
+    return ForumFactory(
+        name="Financing",
+        slug="financing",
+        group=WorkingGroupFactory(title="Financing"),
+        public_read=True,
+    )
+
+
+# (how access is lost, what the notification is about, where it lives); the
+# reader leaving the group comes last: it hides every post of the group forum.
 WAYS = [
-    (_move_to_private_forum, "forums.post", "public_group_forum"),
+    (_move_to_private_forum, "forums.post", "community"),
     (_forum_made_members_only, "forums.post", "public_group_forum"),
     (_thread_deleted, "forums.thread", "group_forum"),
     (_thread_hidden, "forums.post", "group_forum"),
     (_post_deleted, "forums.post", "group_forum"),
     (_post_hidden, "forums.post", "group_forum"),
-    (_reader_left_the_group, "forums.post", "group_forum"),
     (_resource_unpublished, "knowledge.resource", None),
     (_resource_deleted, "knowledge.resource", None),
     (_resource_made_members_only, "knowledge.resource", None),
     (_event_made_members_only, "working_groups.event", None),
     (_event_unpublished, "working_groups.event", None),
+    (_reader_left_the_group, "forums.post", "group_forum"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("lose_access", "target", "forum"),
-    WAYS,
-    ids=[way[0].__name__.lstrip("_") for way in WAYS],
-)
-def test_count_and_page_drop_what_the_reader_can_no_longer_see(
-    client, world, lose_access, target, forum
-):
+def test_count_and_page_drop_what_the_reader_can_no_longer_see(client, world):
+    """Each way of losing access, one after the other: each time the count
+    and the page lose that notification, and only that one."""
     reader, author = world["reader"], world["author"]
-    title = "Teacher census 2027"
-    if forum is not None:
-        world["thread"] = ThreadFactory(forum=world[forum], author=author, title=title)
-        world["post"] = PostFactory(thread=world["thread"], author=author)
-        subject = world["post"] if target == "forums.post" else world["thread"]
-    elif target == "knowledge.resource":
-        subject = world["resource"] = ResourceFactory(title=title)
-    else:
-        subject = world["event"] = EventFactory(title=title)
-    _notify(reader, target, subject, author)
-    # Something still visible keeps its place in both.
-    kept = ResourceFactory(title="Open data handbook")
-    _notify(reader, "knowledge.resource", kept)
-    assert _seen(client, reader, title)[:3] == (2, True, True)
+    world["public_group_forum"] = _public_group_forum(world)
+    subjects = []
+    for number, (lose_access, target, forum) in enumerate(WAYS):
+        title = f"Subject {number:02d} {lose_access.__name__.strip('_')}"
+        if forum is not None:
+            thread = ThreadFactory(forum=world[forum], author=author, title=title)
+            post = PostFactory(thread=thread, author=author)
+            subject = post if target == "forums.post" else thread
+        elif target == "knowledge.resource":
+            subject = ResourceFactory(title=title)
+        else:
+            subject = EventFactory(title=title)
+        _notify(reader, target, subject, author)
+        subjects.append((lose_access, subject, title))
+    # Something that stays visible keeps its place throughout.
+    _notify(reader, "knowledge.resource", ResourceFactory(title="Open data handbook"))
+    expected = len(WAYS) + 1
+    assert _seen(client, reader, subjects[0][2])[:3] == (expected, True, True)
 
-    lose_access(world)
+    for lose_access, subject, title in subjects:
+        lose_access(world, subject)
+        expected -= 1
 
-    count, listed, listed_unread, _badge = _seen(client, reader, title)
-    assert (count, listed, listed_unread) == (1, False, False)
+        count, listed, listed_unread, _badge = _seen(client, reader, title)
+        assert (count, listed, listed_unread) == (expected, False, False), title
     page = client.get(reverse("notifications:list")).text
     assert "Open data handbook" in page
     assert "1 unread" in page  # the header agrees with the page
