@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -79,8 +80,19 @@ def resource_public_q() -> Q:
 
 
 def _with_listing_relations(resources: QuerySet) -> QuerySet:
-    return resources.select_related("owning_group").prefetch_related(
-        "organisations", "tags", "groups"
+    """Publishers and tags prefetched; the ids of the groups a resource is
+    shared with read in the same statement (``ResourcePage.group_ids``), not
+    as group pages (a listing never shows more of them)."""
+    return (
+        resources.select_related("owning_group")
+        .prefetch_related("organisations", "tags")
+        .annotate(
+            listed_group_ids=ArraySubquery(
+                GroupLink.objects.filter(resourcepage_id=OuterRef("pk")).values(
+                    "workinggrouppage_id"
+                )
+            )
+        )
     )
 
 
@@ -560,6 +572,15 @@ def resource_counts(*, user, query: LibraryQuery) -> dict:
     if key is not None:
         cache.set(key, counts, FACET_COUNTS_CACHE_SECONDS)
     return counts
+
+
+def resource_total_kept(*, user, query: LibraryQuery) -> int | None:
+    """How many resources match ``query``, from the library's kept counts when
+    they are kept for such a query (no words or years), else None: a count of
+    every visible resource reads the whole table."""
+    if _counts_cache_key(user, query) is None:
+        return None
+    return resource_counts(user=user, query=query)["total"]
 
 
 def resource_facet_counts(*, user, query: LibraryQuery) -> dict[str, dict]:
