@@ -1,10 +1,11 @@
 """Reads of the knowledge library, always scoped to what the user may see."""
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
@@ -378,9 +379,12 @@ class ResultWindow:
     and ids alone (no wide rows sorted), then its rows are loaded with what
     listings show. ``count`` comes from the one-pass counts."""
 
-    def __init__(self, ordered: QuerySet, count: int):
+    def __init__(self, ordered: QuerySet, count: int, *, ranked_window=None):
         self._results = ordered
         self._count = count
+        # For a broad text sorted by relevance: ``ranked_window(stop)`` gives
+        # the results ranked within a window of candidates reaching ``stop``.
+        self._ranked_window = ranked_window
 
     def count(self) -> int:
         return self._count
@@ -391,8 +395,60 @@ class ResultWindow:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        ids = list(self._results.values_list("pk", flat=True)[key])
+        results = self._results
+        if self._ranked_window is not None:
+            ranked = self._ranked_window(key.stop or 0)
+            if ranked is not None:
+                results = ranked
+        ids = list(results.values_list("pk", flat=True)[key])
         return resource_cards(ids)
+
+
+def _broad_text(query: LibraryQuery) -> bool:
+    from .library_words import is_broad
+
+    return bool(query.q) and is_broad(query.q)
+
+
+# Past this window (page 19 of a broad text) every match is ranked instead.
+RANK_WINDOW_MAX = 2_000
+
+
+def resource_rank_window(*, user, query: LibraryQuery):
+    """For a broad text sorted by relevance (more than ``BROAD_MATCHES``
+    matches), a function giving the results ranked within a window of
+    candidates, as the search backend does; None otherwise. Ranking every match
+    of a word like "data" reads and sorts nearly every row.
+
+    The window is the newest matches, at least five times the results up to
+    the page asked for plus 100: the newest resources of the other filters are
+    read through the library's order index (eight times the window, then four
+    times more each round) and the words tested on those only, until the
+    window is full; the matches found are ranked by their ids."""
+    if query.sort != "relevance" or not _broad_text(query):
+        return None
+    without_words = replace(query, q="", sort="newest")
+    newest = _ordered(
+        _apply_filters(resource_queryset_visible(user=user), without_words),
+        without_words,
+    ).values_list("pk", flat=True)
+    words = _text_match(query.q)
+
+    def ranked(stop: int) -> QuerySet:
+        window = stop * 5 + 100
+        if window > RANK_WINDOW_MAX:
+            return None  # a deep page: every match is ranked
+        size = window * 8
+        while True:
+            seen = ResourcePage.objects.filter(pk__in=newest[:size]).aggregate(
+                read=Count("pk"), found=ArrayAgg("pk", filter=words, default=[])
+            )
+            if len(seen["found"]) >= window or seen["read"] < size:
+                break
+            size *= 4
+        return _ordered(ResourcePage.objects.filter(pk__in=seen["found"]), query)
+
+    return ranked
 
 
 def resource_cards(ids: list[int]) -> list[ResourcePage]:
@@ -538,12 +594,12 @@ def library_counts_purge() -> None:
 
 
 def _counts_cache_key(user, query: LibraryQuery) -> str | None:
-    """Counts of views without words or years are cached briefly, per
-    visibility scope (staff, public, or the reader's set of groups)."""
+    """Counts are cached briefly, per visibility scope (staff, public, or the
+    reader's set of groups), except those of a selective text (cheap)."""
     from django.core.cache import cache
 
-    if query.q or query.year_from or query.year_to:
-        return None
+    if query.q and not _broad_text(query):
+        return None  # a selective text is counted quickly through its indexes
     if _is_staff(user):
         scope = "all"
     else:
@@ -551,8 +607,9 @@ def _counts_cache_key(user, query: LibraryQuery) -> str | None:
     facets = ";".join(
         f"{name}={','.join(sorted(getattr(query, name)))}" for name in FACETS
     )
+    words = f"{query.q}|{query.year_from or ''}|{query.year_to or ''}"
     generation = cache.get(_GENERATION_KEY, 0)
-    digest = hashlib.sha256(f"{scope}|{facets}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{scope}|{facets}|{words}".encode()).hexdigest()[:32]
     return f"knowledge:library-counts:{generation}:{digest}"
 
 
@@ -560,7 +617,7 @@ def resource_counts(*, user, query: LibraryQuery) -> dict:
     """The number of results and, for each facet, how many results each value
     would give combined with every other filter in force (a facet does not
     narrow its own counts). One statement (one pass over the visible
-    resources), cached briefly for views without words or years."""
+    resources), cached briefly (not for a selective text)."""
     from django.core.cache import cache
 
     key = _counts_cache_key(user, query)
