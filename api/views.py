@@ -10,7 +10,11 @@ from rest_framework import viewsets
 from forums.permissions import can_view_thread
 from forums.selectors import post_list
 from knowledge.forms import LibraryFilterForm
-from knowledge.selectors import resource_queryset_visible, resource_search
+from knowledge.selectors import (
+    resource_queryset_visible,
+    resource_search,
+    resource_total_kept,
+)
 from knowledge.vocabulary import Format, KnowledgeType, Level, Region
 from working_groups.selectors import group_list
 
@@ -107,7 +111,9 @@ class ResourceViewSet(PortalViewSet):
         user = self.request.user
         if self.action == "list":
             query = LibraryFilterForm(self.params).to_query()
-            return resource_search(user=user, query=query)
+            resources = resource_search(user=user, query=query)
+            resources.known_count = resource_total_kept(user=user, query=query)
+            return resources
         return resource_queryset_visible(user=user).prefetch_related(
             "organisations", "tags", "groups"
         )

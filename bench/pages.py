@@ -577,7 +577,7 @@ def url_map() -> list[tuple[str, str, str]]:
         ("oai", "/oai/?verb=ListRecords&metadataPrefix=oai_dc", "both"),
         ("sitemap index", "/sitemap.xml", "both"),
         ("sitemap pages", "/sitemap-pages.xml", "both"),
-        ("sitemap pages (last)", "/sitemap-pages.xml?p=5", "both"),
+        ("sitemap pages (page 4)", "/sitemap-pages.xml?p=4", "both"),
         ("sitemap threads", "/sitemap-threads.xml", "both"),
     ]
 

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from working_groups.selectors import group_list
 
 from .forms import LibraryFilterForm
-from .selectors import LibraryQuery, ResultWindow, resource_counts, resource_search
+from .selectors import (
+    LibraryQuery,
+    ResultWindow,
+    resource_counts,
+    resource_rank_window,
+    resource_search,
+)
 from .vocabulary import LANGUAGE_NAMES, Format, KnowledgeType, Level, Region
 
 PAGE_SIZE = 20
@@ -165,7 +171,12 @@ def library_context(
         fixed.append("tag")
     results = resource_search(user=request.user, query=query)
     counts = resource_counts(user=request.user, query=query)
-    paginator = Paginator(ResultWindow(results, counts["total"]), PAGE_SIZE)
+    window = ResultWindow(
+        results,
+        counts["total"],
+        ranked_window=resource_rank_window(user=request.user, query=query),
+    )
+    paginator = Paginator(window, PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     facets = library_facets(request, query, fixed=tuple(fixed), counts=counts["facets"])
     cite_query = request.GET.copy()

@@ -1,10 +1,12 @@
 """Reads of the knowledge library, always scoped to what the user may see."""
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import Overlap
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -32,7 +34,7 @@ from working_groups.models import Visibility, WorkingGroupPage
 from working_groups.selectors import group_ids_for_user, moderated_group_ids_for_user
 
 from .models import ResourcePage, ResourceTag
-from .models.pages import country_codes
+from .models.pages import _knowledge_index_path, country_codes
 from .vocabulary import Format, Region
 
 GroupLink = ResourcePage.groups.through
@@ -79,8 +81,19 @@ def resource_public_q() -> Q:
 
 
 def _with_listing_relations(resources: QuerySet) -> QuerySet:
-    return resources.select_related("owning_group").prefetch_related(
-        "organisations", "tags", "groups"
+    """Publishers and tags prefetched; the ids of the groups a resource is
+    shared with read in the same statement (``ResourcePage.group_ids``), not
+    as group pages (a listing never shows more of them)."""
+    return (
+        resources.select_related("owning_group")
+        .prefetch_related("organisations", "tags")
+        .annotate(
+            listed_group_ids=ArraySubquery(
+                GroupLink.objects.filter(resourcepage_id=OuterRef("pk")).values(
+                    "workinggrouppage_id"
+                )
+            )
+        )
     )
 
 
@@ -100,18 +113,14 @@ def resource_list_for_group(
     group's curation: a resource another group shares in is never featured here
     (that group's moderators could not undo it).
 
-    The group's resource ids are read first (two index scans, kept on the
-    group for the page's other lists): sorting those few rows by id beats
-    joining every page of the site to sort them."""
-    ids = getattr(group, "_resource_ids", None)
-    if ids is None:
-        owned = ResourcePage.objects.filter(owning_group_id=group.pk).order_by()
-        shared = GroupLink.objects.filter(workinggrouppage_id=group.pk)
-        ids = sorted(
-            set(owned.values_list("page_ptr_id", flat=True))
-            | set(shared.values_list("resourcepage_id", flat=True))
-        )
-        group._resource_ids = ids
+    The group's resources are the union of two index scans (owned, shared),
+    kept in the statement as a subquery: a mature group has thousands, which
+    as a list of ids cost more to send than to sort."""
+    owned = ResourcePage.objects.filter(owning_group_id=group.pk).values("pk")
+    shared = GroupLink.objects.filter(workinggrouppage_id=group.pk).values(
+        "resourcepage_id"
+    )
+    ids = owned.order_by().union(shared.order_by())
     resources = (
         resource_queryset_visible(user=user)
         .filter(pk__in=ids)
@@ -126,7 +135,19 @@ def resource_list_for_group(
     if featured is not None:
         resources = resources.filter(featured_here=featured)
     resources = resources.order_by("-featured_here", "-first_published_at", "-pk")
-    return list(_with_listing_relations(resources)[:limit])
+    # Sorted on the keys and ids alone, then only the rows shown are loaded.
+    chosen = list(resources.values_list("pk", "featured_here")[:limit])
+    rows = _with_listing_relations(
+        ResourcePage.objects.filter(pk__in=[pk for pk, _here in chosen]).defer(
+            "search_vector"
+        )
+    ).in_bulk()
+    listed = []
+    for pk, featured_here in chosen:
+        if pk in rows:
+            rows[pk].featured_here = featured_here
+            listed.append(rows[pk])
+    return listed
 
 
 def _in_progress_ids():
@@ -366,9 +387,12 @@ class ResultWindow:
     and ids alone (no wide rows sorted), then its rows are loaded with what
     listings show. ``count`` comes from the one-pass counts."""
 
-    def __init__(self, ordered: QuerySet, count: int):
+    def __init__(self, ordered: QuerySet, count: int, *, ranked_window=None):
         self._results = ordered
         self._count = count
+        # For a broad text sorted by relevance: ``ranked_window(stop)`` gives
+        # the results ranked within a window of candidates reaching ``stop``.
+        self._ranked_window = ranked_window
 
     def count(self) -> int:
         return self._count
@@ -379,8 +403,60 @@ class ResultWindow:
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self[key : key + 1][0]
-        ids = list(self._results.values_list("pk", flat=True)[key])
+        results = self._results
+        if self._ranked_window is not None:
+            ranked = self._ranked_window(key.stop or 0)
+            if ranked is not None:
+                results = ranked
+        ids = list(results.values_list("pk", flat=True)[key])
         return resource_cards(ids)
+
+
+def _broad_text(query: LibraryQuery) -> bool:
+    from .library_words import is_broad
+
+    return bool(query.q) and is_broad(query.q)
+
+
+# Past this window (page 19 of a broad text) every match is ranked instead.
+RANK_WINDOW_MAX = 2_000
+
+
+def resource_rank_window(*, user, query: LibraryQuery):
+    """For a broad text sorted by relevance (more than ``BROAD_MATCHES``
+    matches), a function giving the results ranked within a window of
+    candidates, as the search backend does; None otherwise. Ranking every match
+    of a word like "data" reads and sorts nearly every row.
+
+    The window is the newest matches, at least five times the results up to
+    the page asked for plus 100: the newest resources of the other filters are
+    read through the library's order index (eight times the window, then four
+    times more each round) and the words tested on those only, until the
+    window is full; the matches found are ranked by their ids."""
+    if query.sort != "relevance" or not _broad_text(query):
+        return None
+    without_words = replace(query, q="", sort="newest")
+    newest = _ordered(
+        _apply_filters(resource_queryset_visible(user=user), without_words),
+        without_words,
+    ).values_list("pk", flat=True)
+    words = _text_match(query.q)
+
+    def ranked(stop: int) -> QuerySet:
+        window = stop * 5 + 100
+        if window > RANK_WINDOW_MAX:
+            return None  # a deep page: every match is ranked
+        size = window * 8
+        while True:
+            seen = ResourcePage.objects.filter(pk__in=newest[:size]).aggregate(
+                read=Count("pk"), found=ArrayAgg("pk", filter=words, default=[])
+            )
+            if len(seen["found"]) >= window or seen["read"] < size:
+                break
+            size *= 4
+        return _ordered(ResourcePage.objects.filter(pk__in=seen["found"]), query)
+
+    return ranked
 
 
 def resource_cards(ids: list[int]) -> list[ResourcePage]:
@@ -466,6 +542,29 @@ CITATION_FIELDS = (
 )
 
 
+class CitationRow:
+    """A resource as a list export cites it: the citation fields as plain
+    values and the same properties as ``ResourcePage``. Building a thousand
+    pages cost more than citing them (each page's constructor sets up its
+    child relations)."""
+
+    summary = ResourcePage.summary
+    author_list = ResourcePage.author_list
+    year = ResourcePage.year
+    series_label = ResourcePage.series_label
+    doi_url = ResourcePage.doi_url
+    get_format_display = ResourcePage.get_format_display
+
+    def __init__(self, values: dict, library_path: str):
+        self.__dict__.update(values)
+        self.pk = values["id"]
+        # Resources live at /knowledge/<slug>/ wherever they sit in the tree.
+        self._path = f"{library_path}{self.slug}/" if library_path else ""
+
+    def get_url_parts(self, request=None):
+        return (None, None, self._path) if self._path else None
+
+
 def resource_list_for_citation(
     *, user, query: LibraryQuery, limit: int
 ) -> list[ResourcePage]:
@@ -481,7 +580,11 @@ def resource_list_for_citation(
         .prefetch_related(None)
         .values_list("pk", flat=True)[:limit]
     )
-    rows = ResourcePage.objects.filter(pk__in=ids).only(*CITATION_FIELDS).in_bulk()
+    library_path = _knowledge_index_path() or ""
+    rows = {
+        values["id"]: CitationRow(values, library_path)
+        for values in ResourcePage.objects.filter(pk__in=ids).values(*CITATION_FIELDS)
+    }
     links = list(
         ResourcePage.organisations.through.objects.filter(
             resourcepage_id__in=ids
@@ -526,12 +629,12 @@ def library_counts_purge() -> None:
 
 
 def _counts_cache_key(user, query: LibraryQuery) -> str | None:
-    """Counts of views without words or years are cached briefly, per
-    visibility scope (staff, public, or the reader's set of groups)."""
+    """Counts are cached briefly, per visibility scope (staff, public, or the
+    reader's set of groups), except those of a selective text (cheap)."""
     from django.core.cache import cache
 
-    if query.q or query.year_from or query.year_to:
-        return None
+    if query.q and not _broad_text(query):
+        return None  # a selective text is counted quickly through its indexes
     if _is_staff(user):
         scope = "all"
     else:
@@ -539,8 +642,9 @@ def _counts_cache_key(user, query: LibraryQuery) -> str | None:
     facets = ";".join(
         f"{name}={','.join(sorted(getattr(query, name)))}" for name in FACETS
     )
+    words = f"{query.q}|{query.year_from or ''}|{query.year_to or ''}"
     generation = cache.get(_GENERATION_KEY, 0)
-    digest = hashlib.sha256(f"{scope}|{facets}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{scope}|{facets}|{words}".encode()).hexdigest()[:32]
     return f"knowledge:library-counts:{generation}:{digest}"
 
 
@@ -548,7 +652,7 @@ def resource_counts(*, user, query: LibraryQuery) -> dict:
     """The number of results and, for each facet, how many results each value
     would give combined with every other filter in force (a facet does not
     narrow its own counts). One statement (one pass over the visible
-    resources), cached briefly for views without words or years."""
+    resources), cached briefly (not for a selective text)."""
     from django.core.cache import cache
 
     key = _counts_cache_key(user, query)
@@ -560,6 +664,15 @@ def resource_counts(*, user, query: LibraryQuery) -> dict:
     if key is not None:
         cache.set(key, counts, FACET_COUNTS_CACHE_SECONDS)
     return counts
+
+
+def resource_total_kept(*, user, query: LibraryQuery) -> int | None:
+    """How many resources match ``query``, from the library's kept counts when
+    they are kept for such a query (no words or years), else None: a count of
+    every visible resource reads the whole table."""
+    if _counts_cache_key(user, query) is None:
+        return None
+    return resource_counts(user=user, query=query)["total"]
 
 
 def resource_facet_counts(*, user, query: LibraryQuery) -> dict[str, dict]:

@@ -8,7 +8,7 @@ from django.db.models import Min, QuerySet
 from django.utils.translation import gettext as _
 
 from knowledge.models import ResourcePage
-from knowledge.selectors import LibraryQuery, resource_search
+from knowledge.selectors import LibraryQuery, resource_search, resource_total_kept
 from knowledge.vocabulary import Format, KnowledgeType, Level
 from working_groups.selectors import group_list
 
@@ -33,9 +33,8 @@ def _visitor():
     return AnonymousUser()
 
 
-def public_resources(*, set_spec: str = "") -> QuerySet[ResourcePage]:
-    """Resources a visitor may read (the library's own rule), narrowed to a set
-    with the library's own filters, in harvesting order (by id)."""
+def _set_query(set_spec: str) -> LibraryQuery:
+    """The library filters of a set."""
     query = LibraryQuery()
     if set_spec:
         family, _sep, value = set_spec.partition(":")
@@ -43,7 +42,22 @@ def public_resources(*, set_spec: str = "") -> QuerySet[ResourcePage]:
             query.group = [value] if value else list(_public_group_slugs())
         elif value:
             setattr(query, SET_FAMILIES[family], [value])
-    return resource_search(user=_visitor(), query=query).order_by("pk")
+    return query
+
+
+def public_resources(*, set_spec: str = "") -> QuerySet[ResourcePage]:
+    """Resources a visitor may read (the library's own rule), narrowed to a set
+    with the library's own filters, in harvesting order (by id)."""
+    return resource_search(user=_visitor(), query=_set_query(set_spec)).order_by("pk")
+
+
+def public_resource_total(*, set_spec: str = "") -> int:
+    """How many resources ``public_resources`` lists: the library's kept count
+    (one pass, kept briefly) rather than a count of every row per page."""
+    total = resource_total_kept(user=_visitor(), query=_set_query(set_spec))
+    if total is None:
+        total = public_resources(set_spec=set_spec).count()
+    return total
 
 
 def public_resource_get(*, resource_id: int) -> ResourcePage | None:

@@ -22,6 +22,7 @@ from .selectors import (
     deleted_records,
     earliest_datestamp,
     public_group_slugs_by_id,
+    public_resource_total,
     public_resources,
     set_exists,
     set_list,
@@ -254,7 +255,12 @@ def _list(request, oai_request: OaiRequest, *, with_metadata: bool):
                 else ""
             ),
             "cursor": oai_request.cursor,
-            "complete_list_size": live.count() + dead.count(),
+            "complete_list_size": (
+                live.count()
+                if start is not None or end is not None
+                else public_resource_total(set_spec=set_spec)
+            )
+            + dead.count(),
         }
     template = "oai/list_records.xml" if with_metadata else "oai/list_identifiers.xml"
     return _respond(

@@ -526,8 +526,13 @@ class ResourcePage(BasePage):
 
     @cached_property
     def group_ids(self) -> set[int]:
-        """The working groups the resource belongs to: its owner and the others."""
-        ids = {group.pk for group in self.groups.all()}
+        """The working groups the resource belongs to: its owner and the others
+        (``listed_group_ids`` when a listing read them with the row)."""
+        listed = self.__dict__.get("listed_group_ids")
+        if listed is not None:
+            ids = set(listed)
+        else:
+            ids = {group.pk for group in self.groups.all()}
         if self.owning_group_id:
             ids.add(self.owning_group_id)
         return ids
