@@ -38,9 +38,10 @@ from .facets import (
 BROAD_GUESS = 3
 # Reading a GIN posting list costs about this fraction of reading a row.
 BITMAP_ENTRY_COST = 0.125
-# The newest-first scan gives up after this many times the rows it should need
-# at the broad limit's density (the planner expected many more matches).
-SCAN_SLACK = 2
+# The newest-first scan reads at most this many times the window's size in
+# rows (at the broad limit's density that still finds about half a window:
+# enough to estimate the total and facets, and the head matches join it).
+SCAN_ROWS = 10
 
 
 @dataclass
@@ -95,11 +96,13 @@ class DatabaseMatching:
         head = _Sql()
         if combined:
             head.add("head_vector @@ %s::tsquery", combined)
-        # The head vector is part of the search vector, so without an exclusion
-        # a head match is a match: only its own index is read.
-        if any(token.negated for token in query_tokens(text)):
-            head.extend(match)
         head.extend(scoped)
+        # The head vector is part of the search vector, so without an exclusion
+        # a head match is a match: only its own index is read. With one, each
+        # head match is checked against the whole text too.
+        head_check = _Sql()
+        if any(token.negated for token in query_tokens(text)):
+            head_check = match
         # The planner estimates from the words' tsquery alone: an exclusion's
         # per-language check (see _match) would make it guess blindly.
         words = _Sql()
@@ -134,7 +137,7 @@ class DatabaseMatching:
                             cursor, results, rows, query, combined, text, scope
                         )
 
-        broad_limit = scan_limit = self._broad_limit(planned["table"])
+        broad_limit = self._broad_limit(planned["table"])
         if phrase:
             # Phrases are checked row by row (positions): reading thousands of
             # them costs more than the window. Read all only when few.
@@ -151,9 +154,7 @@ class DatabaseMatching:
                 ranked = None
         if ranked is None:
             with self._plan(cursor, "date"):
-                newest = self._newest(
-                    cursor, match, filters, rest, planned["scope"], scan_limit
-                )
+                newest = self._newest(cursor, match, filters, rest, planned["scope"])
             if newest.exact or newest.estimate <= broad_limit:
                 # Fewer than the planner expected: read them all after all.
                 with self._plan(cursor, "bitmap"):
@@ -173,7 +174,7 @@ class DatabaseMatching:
         if window is not None:
             if relevance:
                 page = self._page_candidates(
-                    cursor, window, head, query, combined, planned
+                    cursor, window, head, head_check, query, combined, planned
                 )
                 results.browsable = self.sample_size
             else:
@@ -188,9 +189,7 @@ class DatabaseMatching:
                 sample = newest
             else:
                 with self._plan(cursor, "date"):
-                    sample = self._newest(
-                        cursor, match, _Sql(), rest, planned["scope"], scan_limit
-                    )
+                    sample = self._newest(cursor, match, _Sql(), rest, planned["scope"])
             counts = count_facets(sample.rows, query, key_index=1, offset=2)
             if not sample.exact and sample.rows:
                 factor = sample.estimate / len(sample.rows)
@@ -263,19 +262,14 @@ class DatabaseMatching:
         filters: _Sql,
         rest: _Sql,
         in_scope: int,
-        scan_limit: int,
     ) -> Newest:
         """The newest ``sample_size`` matches (words and filters), read in date
         order through the date index, and how many documents in scope that
         took: the matches' share of them, times the planner's count of the
         documents in scope (good: visibility only), estimates the total. The
-        scan gives up (a row that does not match ends it) after SCAN_SLACK
-        times the rows it should need at the broad limit's density."""
-        in_scope = max(in_scope, 1)
-        cap = max(
-            self.sample_size * 4,
-            int(SCAN_SLACK * self.sample_size * in_scope / max(scan_limit, 1)),
-        )
+        scan stops after SCAN_ROWS times the window's size in rows (a row that
+        does not match ends it)."""
+        cap = self.sample_size * SCAN_ROWS
         hit = match.copy()
         hit.extend(filters)
         cursor.execute(
@@ -302,7 +296,9 @@ class DatabaseMatching:
             return self.broad_limit
         return max(self.exact_limit, int((self.sample_size * max(rows, 1)) ** 0.5))
 
-    def _page_candidates(self, cursor, window, head: _Sql, query, combined, planned):
+    def _page_candidates(
+        self, cursor, window, head: _Sql, check: _Sql, query, combined, planned
+    ):
         """Rank the candidate window: the newest matches, plus matches in titles,
         tags and summaries (the head vector: the likeliest best), each read the
         cheapest way: frequent head matches newest first (the date index stops
@@ -320,9 +316,18 @@ class DatabaseMatching:
         dense = walk <= bitmap
         order = " ORDER BY date DESC NULLS LAST" if dense else ""
         with self._plan(cursor, "date" if dense else "bitmap"):
+            sql = f"SELECT id FROM search_document WHERE {head.sql()}{order}"
+            if check.parts:
+                # Only the head index is read (OFFSET 0 keeps the planner from
+                # reading the text's posting lists too); each row is checked
+                # as it comes, until enough pass.
+                sql = (
+                    "SELECT id FROM (SELECT id, search_vector, search_config FROM"
+                    f" search_document WHERE {head.sql()}{order} OFFSET 0) head"
+                    f" WHERE {check.sql()}"
+                )
             cursor.execute(
-                f"SELECT id FROM search_document WHERE {head.sql()}{order} LIMIT %s",
-                [*head.params, self.sample_size // 2],
+                f"{sql} LIMIT %s", [*head.params, *check.params, self.sample_size // 2]
             )
             ids.update(row[0] for row in cursor.fetchall())
             candidates = _Sql()
