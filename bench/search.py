@@ -524,11 +524,13 @@ def database_corpus_mark(count: int) -> None:
         cursor.execute(f"COMMENT ON DATABASE {name} IS '{corpus_mark(count)}'")
 
 
-def bench_database_reused(name, backend, count, rounds):
+def bench_database_reused(name, backend, count, rounds, skip_relevance=False):
     """Queries only, on the corpus an earlier --reuse run indexed."""
     timings, totals = run_queries(backend, rounds)
     return {
-        "relevance": corpus_relevance(backend, make_corpus(count)),
+        "relevance": None
+        if skip_relevance
+        else corpus_relevance(backend, make_corpus(count)),
         "name": f"{name}, reused",
         "indexed": count,
         "seconds": 0.0,
@@ -661,6 +663,9 @@ def print_report(reports, count, rounds):
     out(f"{'backend':<26}{'queries':>8}{'nDCG@10':>10}{'MRR':>8}")
     for report in reports:
         relevance = report["relevance"]
+        if relevance is None:
+            out(f"{report['name']:<26}  not measured (--skip-relevance)")
+            continue
         out(
             f"{report['name']:<26}{len(relevance.scores):>8}"
             f"{relevance.ndcg:>10.3f}{relevance.mrr:>8.3f}"
@@ -740,6 +745,12 @@ def main():
     parser.add_argument(
         "--index-only", action="store_true", help="with --reuse: index, no queries"
     )
+    parser.add_argument(
+        "--skip-relevance",
+        action="store_true",
+        help="with --reuse: no relevance figures (judging a million generated "
+        "documents takes minutes)",
+    )
     args = parser.parse_args()
 
     import django
@@ -775,12 +786,19 @@ def main():
             database_corpus_mark(args.docs)
         if args.index_only:
             return
+        out(conditions("queries begin"), flush=True)
         reports.append(
             bench_database_reused(
-                "database (PostgreSQL)", backend, args.docs, args.rounds
+                "database (PostgreSQL)",
+                backend,
+                args.docs,
+                args.rounds,
+                skip_relevance=args.skip_relevance,
             )
         )
         print_report(reports, args.docs, args.rounds)
+        out()
+        out(conditions("end"))
         return
 
     started = time.perf_counter()
