@@ -154,7 +154,9 @@ class DatabaseMatching:
                 ranked = None
         if ranked is None:
             with self._plan(cursor, "date"):
-                newest = self._newest(cursor, match, filters, rest, planned["scope"])
+                newest = self._newest(
+                    cursor, match, filters, rest, planned["scope"], rank
+                )
             if newest.exact or newest.estimate <= broad_limit:
                 # Fewer than the planner expected: read them all after all.
                 with self._plan(cursor, "bitmap"):
@@ -190,7 +192,7 @@ class DatabaseMatching:
             else:
                 with self._plan(cursor, "date"):
                     sample = self._newest(cursor, match, _Sql(), rest, planned["scope"])
-            counts = count_facets(sample.rows, query, key_index=1, offset=2)
+            counts = count_facets(sample.rows, query, key_index=2, offset=FACET_OFFSET)
             if not sample.exact and sample.rows:
                 factor = sample.estimate / len(sample.rows)
                 counts = {
@@ -262,6 +264,7 @@ class DatabaseMatching:
         filters: _Sql,
         rest: _Sql,
         in_scope: int,
+        rank=("0", ()),
     ) -> Newest:
         """The newest ``sample_size`` matches (words and filters), read in date
         order through the date index, and how many documents in scope that
@@ -272,14 +275,20 @@ class DatabaseMatching:
         cap = self.sample_size * SCAN_ROWS
         hit = match.copy()
         hit.extend(filters)
+        rank_sql, rank_params = rank
+        # Rows as _exact_rows reads them, ranked as they come out of the scan
+        # (only the matches are ranked), then whether each matched and how
+        # many rows the scan had read.
         cursor.execute(
-            f"SELECT id, collapse_key, {FACET_NAMES}, hit, seen FROM ("
-            f" SELECT id, collapse_key, {FACET_SELECT}, ({hit.sql()}) AS hit,"
+            "SELECT id, key, collapse_key, extract(epoch FROM date)::float8,"
+            f" {rank_sql}, {FACET_NAMES}, hit, seen FROM ("
+            f" SELECT id, key, collapse_key, date, search_vector, {FACET_SELECT},"
+            f"  ({hit.sql()}) AS hit,"
             "  row_number() OVER (ORDER BY date DESC NULLS LAST) AS seen"
             f" FROM search_document WHERE {rest.sql()}"
             " ORDER BY date DESC NULLS LAST) scan"
             " WHERE hit OR seen >= %s LIMIT %s",
-            [*hit.params, *rest.params, cap, self.sample_size],
+            [*rank_params, *hit.params, *rest.params, cap, self.sample_size],
         )
         fetched = cursor.fetchall()
         rows = [row[:-2] for row in fetched if row[-2]]
@@ -304,7 +313,7 @@ class DatabaseMatching:
         cheapest way: frequent head matches newest first (the date index stops
         after a few hundred rows), rare ones through their short GIN posting
         list."""
-        ids = {row[0] for row in window}
+        candidates = {row[0]: row[:FACET_OFFSET] for row in window}
         # Frequent head matches newest first (the date index walks the
         # documents in scope until enough match), rare ones through the GIN
         # bitmap (the whole posting list, then rows until enough pass the
@@ -315,26 +324,27 @@ class DatabaseMatching:
         bitmap = planned["head_base"] * (BITMAP_ENTRY_COST + wanted / head_rows)
         dense = walk <= bitmap
         order = " ORDER BY date DESC NULLS LAST" if dense else ""
+        rank_sql, rank_params = _rank_sql(combined)
+        columns = f"id, key, collapse_key, extract(epoch FROM date)::float8, {rank_sql}"
         with self._plan(cursor, "date" if dense else "bitmap"):
-            sql = f"SELECT id FROM search_document WHERE {head.sql()}{order}"
+            sql = f"SELECT {columns} FROM search_document WHERE {head.sql()}{order}"
+            params = [*rank_params, *head.params]
             if check.parts:
                 # Only the head index is read (OFFSET 0 keeps the planner from
                 # reading the text's posting lists too); each row is checked
                 # as it comes, until enough pass.
                 sql = (
-                    "SELECT id FROM (SELECT id, search_vector, search_config FROM"
-                    f" search_document WHERE {head.sql()}{order} OFFSET 0) head"
+                    f"SELECT {columns} FROM (SELECT id, key, collapse_key, date,"
+                    " search_vector, search_config FROM search_document"
+                    f" WHERE {head.sql()}{order} OFFSET 0) head"
                     f" WHERE {check.sql()}"
                 )
-            cursor.execute(
-                f"{sql} LIMIT %s", [*head.params, *check.params, self.sample_size // 2]
-            )
-            ids.update(row[0] for row in cursor.fetchall())
-            candidates = _Sql()
-            candidates.add("id = ANY(%s)", sorted(ids))
-            return self._grouped_page(
-                cursor, candidates, *_rank_sql(combined), query, count=False
-            )
+                params = [*rank_params, *head.params, *check.params]
+            cursor.execute(f"{sql} LIMIT %s", [*params, wanted])
+            for row in cursor.fetchall():
+                candidates.setdefault(row[0], row)
+        page, _groups = grouped_page(list(candidates.values()), query)
+        return page
 
     def _page_exact(self, cursor, where: _Sql, query, combined, *, count: bool = True):
         window = None
