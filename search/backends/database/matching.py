@@ -190,8 +190,17 @@ class DatabaseMatching:
             if not filters.parts:
                 sample = newest
             else:
+                # The unfiltered matches' facets, from half a window: the
+                # counts are scaled estimates either way.
                 with self._plan(cursor, "date"):
-                    sample = self._newest(cursor, match, _Sql(), rest, planned["scope"])
+                    sample = self._newest(
+                        cursor,
+                        match,
+                        _Sql(),
+                        rest,
+                        planned["scope"],
+                        size=self.sample_size // 2,
+                    )
             counts = count_facets(sample.rows, query, key_index=2, offset=FACET_OFFSET)
             if not sample.exact and sample.rows:
                 factor = sample.estimate / len(sample.rows)
@@ -265,6 +274,7 @@ class DatabaseMatching:
         rest: _Sql,
         in_scope: int,
         rank=("0", ()),
+        size: int | None = None,
     ) -> Newest:
         """The newest ``sample_size`` matches (words and filters), read in date
         order through the date index, and how many documents in scope that
@@ -272,7 +282,8 @@ class DatabaseMatching:
         documents in scope (good: visibility only), estimates the total. The
         scan stops after SCAN_ROWS times the window's size in rows (a row that
         does not match ends it)."""
-        cap = self.sample_size * SCAN_ROWS
+        size = size or self.sample_size
+        cap = size * SCAN_ROWS
         hit = match.copy()
         hit.extend(filters)
         rank_sql, rank_params = rank
@@ -288,12 +299,12 @@ class DatabaseMatching:
             f" FROM search_document WHERE {rest.sql()}"
             " ORDER BY date DESC NULLS LAST) scan"
             " WHERE hit OR seen >= %s LIMIT %s",
-            [*rank_params, *hit.params, *rest.params, cap, self.sample_size],
+            [*rank_params, *hit.params, *rest.params, cap, size],
         )
         fetched = cursor.fetchall()
         rows = [row[:-2] for row in fetched if row[-2]]
         seen = fetched[-1][-1] if fetched else 0
-        exact = len(fetched) < self.sample_size and all(row[-2] for row in fetched)
+        exact = len(fetched) < size and all(row[-2] for row in fetched)
         if exact or not seen:
             return Newest(rows, len(rows), True)
         return Newest(rows, round(len(rows) / seen * max(in_scope, seen)), False)
