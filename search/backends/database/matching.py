@@ -7,14 +7,15 @@ selective, medium or broad, and each is read the cheapest way:
 - **selective** (at most ``exact_limit`` matches): every match is read once,
   through the GIN index, with its rank and facet columns; the page, the exact
   total and exact facets come from those rows (one statement).
-- **medium** (at most ``broad_limit``): every match's facet columns and date,
-  through the GIN index, without ranking; an exact total and exact facets, and
-  relevance ranked within the candidate window (the newest ``sample_size``
-  matches plus the likeliest best: title, tag and summary matches).
-- **broad**: the newest matches through the date index, which stops once the
-  window is full; how many rows it had to read gives the share of matching
-  documents, hence "about N" and the facets' scale. No step reads a frequent
-  word's whole posting list.
+- **medium** (at most ``broad_limit``): the same single read, ranked exactly;
+  an exact total, and exact facets unless filters are chosen (then the
+  unfiltered matches' facets are sampled, as for broad queries).
+- **broad**: the newest matches through the date index, ranked as they are
+  read; the scan stops once the window is full or after SCAN_ROWS windows of
+  rows, and how many rows it read gives the share of matching documents,
+  hence "about N" and the facets' scale. The likeliest best (title, tag and
+  summary matches) join the window. No step reads a frequent word's whole
+  posting list.
 """
 
 from __future__ import annotations
@@ -310,11 +311,15 @@ class DatabaseMatching:
         return Newest(rows, round(len(rows) / seen * max(in_scope, seen)), False)
 
     def _broad_limit(self, rows: int) -> int:
-        """Where reading the newest matches through the date index becomes
-        cheaper than reading all matches: sqrt(window × table size)."""
+        """Up to how many results every one is read (an exact total, ranking
+        and facets): sqrt(window × table size), where reading them all costs
+        what reading the newest through the date index would, but no more
+        than the newest-first scan's own bound (SCAN_ROWS windows of rows),
+        so that a million documents cost what a hundred thousand do."""
         if self.broad_limit:
             return self.broad_limit
-        return max(self.exact_limit, int((self.sample_size * max(rows, 1)) ** 0.5))
+        limit = int((self.sample_size * max(rows, 1)) ** 0.5)
+        return max(self.exact_limit, min(limit, self.sample_size * SCAN_ROWS))
 
     def _page_candidates(
         self, cursor, window, head: _Sql, check: _Sql, query, combined, planned
