@@ -784,6 +784,10 @@ def main():
                 flush=True,
             )
             database_corpus_mark(args.docs)
+            from django.db import connection
+
+            with connection.cursor() as cursor:  # fresh statistics, visibility map
+                cursor.execute("VACUUM ANALYZE search_document")
         if args.index_only:
             return
         out(conditions("queries begin"), flush=True)
