@@ -111,6 +111,10 @@ def _pages(world: dict) -> list[tuple[str, str]]:
         ("forum settings", "/forums/settings/"),
         ("search", "/search/?q=data"),
         ("search api", "/api/search/?q=data"),
+        # Search with facets chosen, and browsing by facets alone (issue 14).
+        ("search filtered", "/search/?q=data&kind=resource&format=report"),
+        ("search browse", "/search/?kind=resource&tag=data"),
+        ("library words filtered", "/knowledge/?q=data&format=report"),
         ("resource feed", "/feeds/resources/"),
         ("event feed", "/feeds/events/"),
         ("profile", f"/people/{world['member'].pk}/"),

@@ -145,3 +145,25 @@ def test_broad_filtered_results_count_only_what_the_filters_keep(small_limits):
     assert [hit.title for hit in results.hits] == ["Census handbook"]
     formats = {b.value: b.count for b in results.facets["format"].buckets}
     assert set(formats) == {"report", "dataset", "book"}
+
+
+@pytest.mark.parametrize("count", [3, 9, 30])
+def test_a_search_makes_a_bounded_number_of_statements_whatever_it_matches(
+    small_limits, count, django_assert_max_num_queries
+):
+    """Selective (3), medium (9) and broad (30 matches, over the limits): a
+    few statements, with facets, filters, a phrase and an exclusion, whatever
+    the number of matches (at most 11 of its own, when the planner's guesses
+    miss as they do on a table this small, plus a savepoint, its release and
+    the planner settings' reset inside the test's transaction)."""
+    census_corpus(small_limits, count)
+    queries = [
+        SearchQuery(text="census"),
+        SearchQuery(text="census", filters={"format": ("report", "book")}),
+        SearchQuery(text='"other things" -handbook'),
+        SearchQuery(filters={"format": ("dataset",)}),
+    ]
+    for query in queries:
+        with django_assert_max_num_queries(14):
+            results = small_limits.search(query, PUBLIC_SCOPE)
+        assert results.hits and results.facets["format"].buckets

@@ -7,14 +7,15 @@ selective, medium or broad, and each is read the cheapest way:
 - **selective** (at most ``exact_limit`` matches): every match is read once,
   through the GIN index, with its rank and facet columns; the page, the exact
   total and exact facets come from those rows (one statement).
-- **medium** (at most ``broad_limit``): every match's facet columns and date,
-  through the GIN index, without ranking; an exact total and exact facets, and
-  relevance ranked within the candidate window (the newest ``sample_size``
-  matches plus the likeliest best: title, tag and summary matches).
-- **broad**: the newest matches through the date index, which stops once the
-  window is full; how many rows it had to read gives the share of matching
-  documents, hence "about N" and the facets' scale. No step reads a frequent
-  word's whole posting list.
+- **medium** (at most ``broad_limit``): the same single read, ranked exactly;
+  an exact total, and exact facets unless filters are chosen (then the
+  unfiltered matches' facets are sampled, as for broad queries).
+- **broad**: the newest matches through the date index, ranked as they are
+  read; the scan stops once the window is full or after SCAN_ROWS windows of
+  rows, and how many rows it read gives the share of matching documents,
+  hence "about N" and the facets' scale. The likeliest best (title, tag and
+  summary matches) join the window. No step reads a frequent word's whole
+  posting list.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from .facets import (
 BROAD_GUESS = 3
 # Reading a GIN posting list costs about this fraction of reading a row.
 BITMAP_ENTRY_COST = 0.125
-# The newest-first scan gives up after this many times the rows it should need
-# at the broad limit's density (the planner expected many more matches).
-SCAN_SLACK = 2
+# The newest-first scan reads at most this many times the window's size in
+# rows (at the broad limit's density that still finds about half a window:
+# enough to estimate the total and facets, and the head matches join it).
+SCAN_ROWS = 10
 
 
 @dataclass
@@ -95,11 +97,13 @@ class DatabaseMatching:
         head = _Sql()
         if combined:
             head.add("head_vector @@ %s::tsquery", combined)
-        # The head vector is part of the search vector, so without an exclusion
-        # a head match is a match: only its own index is read.
-        if any(token.negated for token in query_tokens(text)):
-            head.extend(match)
         head.extend(scoped)
+        # The head vector is part of the search vector, so without an exclusion
+        # a head match is a match: only its own index is read. With one, each
+        # head match is checked against the whole text too.
+        head_check = _Sql()
+        if any(token.negated for token in query_tokens(text)):
+            head_check = match
         # The planner estimates from the words' tsquery alone: an exclusion's
         # per-language check (see _match) would make it guess blindly.
         words = _Sql()
@@ -134,7 +138,7 @@ class DatabaseMatching:
                             cursor, results, rows, query, combined, text, scope
                         )
 
-        broad_limit = scan_limit = self._broad_limit(planned["table"])
+        broad_limit = self._broad_limit(planned["table"])
         if phrase:
             # Phrases are checked row by row (positions): reading thousands of
             # them costs more than the window. Read all only when few.
@@ -152,7 +156,7 @@ class DatabaseMatching:
         if ranked is None:
             with self._plan(cursor, "date"):
                 newest = self._newest(
-                    cursor, match, filters, rest, planned["scope"], scan_limit
+                    cursor, match, filters, rest, planned["scope"], rank
                 )
             if newest.exact or newest.estimate <= broad_limit:
                 # Fewer than the planner expected: read them all after all.
@@ -173,7 +177,7 @@ class DatabaseMatching:
         if window is not None:
             if relevance:
                 page = self._page_candidates(
-                    cursor, window, head, query, combined, planned
+                    cursor, window, head, head_check, query, combined, planned
                 )
                 results.browsable = self.sample_size
             else:
@@ -187,11 +191,18 @@ class DatabaseMatching:
             if not filters.parts:
                 sample = newest
             else:
+                # The unfiltered matches' facets, from half a window: the
+                # counts are scaled estimates either way.
                 with self._plan(cursor, "date"):
                     sample = self._newest(
-                        cursor, match, _Sql(), rest, planned["scope"], scan_limit
+                        cursor,
+                        match,
+                        _Sql(),
+                        rest,
+                        planned["scope"],
+                        size=self.sample_size // 2,
                     )
-            counts = count_facets(sample.rows, query, key_index=1, offset=2)
+            counts = count_facets(sample.rows, query, key_index=2, offset=FACET_OFFSET)
             if not sample.exact and sample.rows:
                 factor = sample.estimate / len(sample.rows)
                 counts = {
@@ -263,52 +274,62 @@ class DatabaseMatching:
         filters: _Sql,
         rest: _Sql,
         in_scope: int,
-        scan_limit: int,
+        rank=("0", ()),
+        size: int | None = None,
     ) -> Newest:
         """The newest ``sample_size`` matches (words and filters), read in date
         order through the date index, and how many documents in scope that
         took: the matches' share of them, times the planner's count of the
         documents in scope (good: visibility only), estimates the total. The
-        scan gives up (a row that does not match ends it) after SCAN_SLACK
-        times the rows it should need at the broad limit's density."""
-        in_scope = max(in_scope, 1)
-        cap = max(
-            self.sample_size * 4,
-            int(SCAN_SLACK * self.sample_size * in_scope / max(scan_limit, 1)),
-        )
+        scan stops after SCAN_ROWS times the window's size in rows (a row that
+        does not match ends it)."""
+        size = size or self.sample_size
+        cap = size * SCAN_ROWS
         hit = match.copy()
         hit.extend(filters)
+        rank_sql, rank_params = rank
+        # Rows as _exact_rows reads them, ranked as they come out of the scan
+        # (only the matches are ranked), then whether each matched and how
+        # many rows the scan had read.
         cursor.execute(
-            f"SELECT id, collapse_key, {FACET_NAMES}, hit, seen FROM ("
-            f" SELECT id, collapse_key, {FACET_SELECT}, ({hit.sql()}) AS hit,"
+            "SELECT id, key, collapse_key, extract(epoch FROM date)::float8,"
+            f" {rank_sql}, {FACET_NAMES}, hit, seen FROM ("
+            f" SELECT id, key, collapse_key, date, search_vector, {FACET_SELECT},"
+            f"  ({hit.sql()}) AS hit,"
             "  row_number() OVER (ORDER BY date DESC NULLS LAST) AS seen"
             f" FROM search_document WHERE {rest.sql()}"
             " ORDER BY date DESC NULLS LAST) scan"
             " WHERE hit OR seen >= %s LIMIT %s",
-            [*hit.params, *rest.params, cap, self.sample_size],
+            [*rank_params, *hit.params, *rest.params, cap, size],
         )
         fetched = cursor.fetchall()
         rows = [row[:-2] for row in fetched if row[-2]]
         seen = fetched[-1][-1] if fetched else 0
-        exact = len(fetched) < self.sample_size and all(row[-2] for row in fetched)
+        exact = len(fetched) < size and all(row[-2] for row in fetched)
         if exact or not seen:
             return Newest(rows, len(rows), True)
         return Newest(rows, round(len(rows) / seen * max(in_scope, seen)), False)
 
     def _broad_limit(self, rows: int) -> int:
-        """Where reading the newest matches through the date index becomes
-        cheaper than reading all matches: sqrt(window × table size)."""
+        """Up to how many results every one is read (an exact total, ranking
+        and facets): sqrt(window × table size), where reading them all costs
+        what reading the newest through the date index would, but no more
+        than the newest-first scan's own bound (SCAN_ROWS windows of rows),
+        so that a million documents cost what a hundred thousand do."""
         if self.broad_limit:
             return self.broad_limit
-        return max(self.exact_limit, int((self.sample_size * max(rows, 1)) ** 0.5))
+        limit = int((self.sample_size * max(rows, 1)) ** 0.5)
+        return max(self.exact_limit, min(limit, self.sample_size * SCAN_ROWS))
 
-    def _page_candidates(self, cursor, window, head: _Sql, query, combined, planned):
+    def _page_candidates(
+        self, cursor, window, head: _Sql, check: _Sql, query, combined, planned
+    ):
         """Rank the candidate window: the newest matches, plus matches in titles,
         tags and summaries (the head vector: the likeliest best), each read the
         cheapest way: frequent head matches newest first (the date index stops
         after a few hundred rows), rare ones through their short GIN posting
         list."""
-        ids = {row[0] for row in window}
+        candidates = {row[0]: row[:FACET_OFFSET] for row in window}
         # Frequent head matches newest first (the date index walks the
         # documents in scope until enough match), rare ones through the GIN
         # bitmap (the whole posting list, then rows until enough pass the
@@ -319,17 +340,27 @@ class DatabaseMatching:
         bitmap = planned["head_base"] * (BITMAP_ENTRY_COST + wanted / head_rows)
         dense = walk <= bitmap
         order = " ORDER BY date DESC NULLS LAST" if dense else ""
+        rank_sql, rank_params = _rank_sql(combined)
+        columns = f"id, key, collapse_key, extract(epoch FROM date)::float8, {rank_sql}"
         with self._plan(cursor, "date" if dense else "bitmap"):
-            cursor.execute(
-                f"SELECT id FROM search_document WHERE {head.sql()}{order} LIMIT %s",
-                [*head.params, self.sample_size // 2],
-            )
-            ids.update(row[0] for row in cursor.fetchall())
-            candidates = _Sql()
-            candidates.add("id = ANY(%s)", sorted(ids))
-            return self._grouped_page(
-                cursor, candidates, *_rank_sql(combined), query, count=False
-            )
+            sql = f"SELECT {columns} FROM search_document WHERE {head.sql()}{order}"
+            params = [*rank_params, *head.params]
+            if check.parts:
+                # Only the head index is read (OFFSET 0 keeps the planner from
+                # reading the text's posting lists too); each row is checked
+                # as it comes, until enough pass.
+                sql = (
+                    f"SELECT {columns} FROM (SELECT id, key, collapse_key, date,"
+                    " search_vector, search_config FROM search_document"
+                    f" WHERE {head.sql()}{order} OFFSET 0) head"
+                    f" WHERE {check.sql()}"
+                )
+                params = [*rank_params, *head.params, *check.params]
+            cursor.execute(f"{sql} LIMIT %s", [*params, wanted])
+            for row in cursor.fetchall():
+                candidates.setdefault(row[0], row)
+        page, _groups = grouped_page(list(candidates.values()), query)
+        return page
 
     def _page_exact(self, cursor, where: _Sql, query, combined, *, count: bool = True):
         window = None
