@@ -1,13 +1,21 @@
 import pytest
 
 from portal.demo import home_page_get_or_create
-from tests.db_snapshot import builds, load_demo, refresh_cached_ids, stats
+from tests.db_snapshot import (
+    builds,
+    load_demo,
+    load_once,
+    per_loader,
+    refresh_cached_ids,
+    stats,
+)
 
 
 @pytest.fixture
 def home_page(db):
-    """The Wagtail root, default site and home page, as the demo loader builds them."""
-    return home_page_get_or_create()
+    """The Wagtail root, default site and home page, as the demo loader builds them
+    (copied back when a test starts from a state seen before: tests/db_snapshot.py)."""
+    return load_once("home_page", home_page_get_or_create, take_on_second_use=True)
 
 
 @pytest.fixture
@@ -111,10 +119,13 @@ def _cached_ids_after_copied_rows():
 
 
 def pytest_terminal_summary(terminalreporter):
-    if stats["loaded"] or stats["copied"]:
+    if per_loader:
         terminalreporter.write_line(
-            f"snapshots (demo, privacy world): built {stats['loaded']} time(s), "
-            f"copied back {stats['copied']} time(s)"
+            "snapshots (tests/db_snapshot.py): "
+            + "; ".join(
+                f"{name} built {built}, copied back {copied} time(s)"
+                for name, (built, copied) in sorted(per_loader.items())
+            )
         )
         for line in builds:
             terminalreporter.write_line(f"  built: {line}")
