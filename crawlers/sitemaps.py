@@ -25,9 +25,8 @@ from forums.models import Thread
 from forums.selectors import readable_forums_q
 from knowledge.models import ResourcePage
 from knowledge.models.pages import _knowledge_index_path
-from knowledge.selectors import resource_public_q
 from portal.page_paths import site_root_paths
-from working_groups.models import EventPage, WorkingGroupPage
+from working_groups.models import EventPage, Visibility, WorkingGroupPage
 from working_groups.models.events import event_index_path
 from working_groups.selectors import event_visibility_q, group_list
 
@@ -131,9 +130,21 @@ class PublicPageSitemap(_SiteSitemap):
 
     def items(self):
         visitor = AnonymousUser()
-        # Resources hidden from a visitor, read straight from their own columns.
-        hidden_resources = ResourcePage.objects.exclude(resource_public_q()).values(
-            "pk"
+        # Resources hidden from a visitor: not public (a partial index holds
+        # the few), or owned by a group that is not public (its index).
+        hidden_resources = (
+            ResourcePage.objects.exclude(visibility=Visibility.PUBLIC)
+            .values("pk")
+            .order_by()
+            .union(
+                ResourcePage.objects.filter(
+                    owning_group__in=WorkingGroupPage.objects.exclude(
+                        visibility=Visibility.PUBLIC
+                    )
+                )
+                .values("pk")
+                .order_by()
+            )
         )
         hidden_events = EventPage.objects.exclude(
             event_visibility_q(user=visitor)

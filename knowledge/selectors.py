@@ -459,24 +459,82 @@ def resource_rank_window(*, user, query: LibraryQuery):
     return ranked
 
 
-def resource_cards(ids: list[int]) -> list[ResourcePage]:
+class CardRow:
+    """A resource as a card shows it (``knowledge/includes/resource_card.html``):
+    the fields as plain values and the same properties as ``ResourcePage``.
+    Twenty pages (each constructor setting up its child relations) and their
+    owning groups cost more Python than rendering the cards."""
+
+    summary = ResourcePage.summary
+    year = ResourcePage.year
+    series_label = ResourcePage.series_label
+    language_name = ResourcePage.language_name
+    is_members_only = ResourcePage.is_members_only
+    get_format_display = ResourcePage.get_format_display
+    get_knowledge_type_display = ResourcePage.get_knowledge_type_display
+    get_level_display = ResourcePage.get_level_display
+
+    def __init__(self, values: dict, library_path: str):
+        self.__dict__.update(values)
+        self.pk = values["id"]
+        # Resources live at /knowledge/<slug>/ wherever they sit in the tree.
+        self.card_url = f"{library_path}{quote(self.slug)}/"
+        self.card_group_name = (
+            values["owning_group__short_name"] or values["owning_group__title"] or ""
+        )
+
+
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "language",
+    "featured",
+    "format",
+    "knowledge_type",
+    "visibility",
+    "level",
+    "publication_date",
+    "publication_year",
+    "series",
+    "series_number",
+    "introduction",
+    "owning_group__title",
+    "owning_group__short_name",
+)
+
+
+def resource_cards(ids: list[int]) -> list:
     """The resources ``ids`` in that order, with what a resource card shows
-    (``knowledge/includes/resource_card.html``): the row and its owning group in
-    one statement, publishers and tags in one statement each, attached as plain
-    lists (``card_organisations``; ``card_tags`` of (name, url)). Prefetching
-    through the relation managers cost more Python per card than the rest of it.
-    """
+    (``knowledge/includes/resource_card.html``): the fields and the owning
+    group's name in one statement as plain values (``CardRow``), publishers and
+    tags in one statement each, attached as plain lists (``card_organisations``;
+    ``card_tags`` of (name, url)). Prefetching through the relation managers
+    cost more Python per card than the rest of it."""
     from django.urls import reverse
 
     from .models import Organisation
 
     ids = list(ids)
-    rows = (
-        ResourcePage.objects.filter(pk__in=ids)
-        .defer("search_vector")
-        .select_related("owning_group")
-        .in_bulk()
-    )
+    library_path = _knowledge_index_path()
+    if library_path:
+        rows = {
+            values["id"]: CardRow(values, library_path)
+            for values in ResourcePage.objects.filter(pk__in=ids).values(*CARD_FIELDS)
+        }
+    else:  # no library page: tree paths, from the pages themselves
+        rows = (
+            ResourcePage.objects.filter(pk__in=ids)
+            .defer("search_vector")
+            .select_related("owning_group")
+            .in_bulk()
+        )
+        for resource in rows.values():
+            resource.card_url = resource.get_url()
+            group = resource.owning_group
+            resource.card_group_name = (
+                (group.short_name or group.title) if group is not None else ""
+            )
     links = list(
         ResourcePage.organisations.through.objects.filter(
             resourcepage_id__in=ids

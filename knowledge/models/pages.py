@@ -447,6 +447,12 @@ class ResourcePage(BasePage):
             # indexes instead of a regular expression over every row.
             GinIndex(fields=["regions"], name="knowledge_resource_regions"),
             GinIndex(country_codes(), name="knowledge_resource_countries"),
+            # The few resources that are not public (sitemap, harvesting).
+            models.Index(
+                fields=["page_ptr"],
+                condition=~models.Q(visibility=Visibility.PUBLIC),
+                name="knowledge_resource_not_public",
+            ),
         ]
 
     # -- Display helpers ---------------------------------------------------
