@@ -164,6 +164,8 @@ class DatabaseMatching:
                     rows = self._exact_rows(cursor, where, rank, broad_limit + 1)
                 if len(rows) <= broad_limit:
                     ranked, newest = rows, None
+                else:  # more than the broad limit after all (stale statistics)
+                    newest.estimate = max(newest.estimate, broad_limit + 1)
 
         window = None
         if ranked is not None:
