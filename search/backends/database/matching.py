@@ -34,9 +34,6 @@ from .facets import (
     passing,
 )
 
-# A query the planner expects to match more than this many times the exact
-# limit is broad: no exact count first.
-BROAD_GUESS = 3
 # Reading a GIN posting list costs about this fraction of reading a row.
 BITMAP_ENTRY_COST = 0.125
 # The newest-first scan reads at most this many times the window's size in
@@ -122,27 +119,23 @@ class DatabaseMatching:
             head_base=_and(head_words, rest),
         )
 
-        if not phrase and planned["base"] <= BROAD_GUESS * self.exact_limit:
-            # Selective: one statement for page, total and facets. A query the
-            # planner cannot vouch for is counted first (a bitmap count that
-            # stops past the exact limit).
-            limit = self.exact_limit + 1
-            with self._plan(cursor, "bitmap"):
-                count = 0
-                if planned["base"] * 2 > self.exact_limit:
-                    count = self._bounded_count(cursor, base, limit)
-                if count < limit:
-                    rows = self._exact_rows(cursor, base, rank, limit)
-                    if len(rows) < limit:
-                        return self._exact_results(
-                            cursor, results, rows, query, combined, text, scope
-                        )
-
         broad_limit = self._broad_limit(planned["table"])
         if phrase:
             # Phrases are checked row by row (positions): reading thousands of
             # them costs more than the window. Read all only when few.
             broad_limit = self.exact_limit
+        if planned["base"] * 2 <= broad_limit:
+            # Selective or medium: one statement for page, total and exact
+            # facets, its LIMIT the bounded count (the planner underestimates
+            # combinations of words by up to about twice: the margin).
+            limit = broad_limit + 1
+            with self._plan(cursor, "bitmap"):
+                rows = self._exact_rows(cursor, base, rank, limit)
+            if len(rows) < limit:
+                return self._exact_results(
+                    cursor, results, rows, query, combined, text, scope
+                )
+
         ranked = None  # every result, ranked (at most the broad limit)
         newest = None  # the newest results (broad)
         # The planner underestimates combinations of words and filters by up
