@@ -34,11 +34,11 @@ from .facets import (
     passing,
 )
 
-# A query the planner expects to match more than this many times the exact
-# limit is broad: no exact count first.
-BROAD_GUESS = 3
 # Reading a GIN posting list costs about this fraction of reading a row.
 BITMAP_ENTRY_COST = 0.125
+# With filters, head candidates come through the GIN bitmap only when the head
+# words match at most this many documents.
+HEAD_BITMAP_ROWS = 20_000
 # The newest-first scan reads at most this many times the window's size in
 # rows (at the broad limit's density that still finds about half a window:
 # enough to estimate the total and facets, and the head matches join it).
@@ -122,27 +122,23 @@ class DatabaseMatching:
             head_base=_and(head_words, rest),
         )
 
-        if not phrase and planned["base"] <= BROAD_GUESS * self.exact_limit:
-            # Selective: one statement for page, total and facets. A query the
-            # planner cannot vouch for is counted first (a bitmap count that
-            # stops past the exact limit).
-            limit = self.exact_limit + 1
-            with self._plan(cursor, "bitmap"):
-                count = 0
-                if planned["base"] * 2 > self.exact_limit:
-                    count = self._bounded_count(cursor, base, limit)
-                if count < limit:
-                    rows = self._exact_rows(cursor, base, rank, limit)
-                    if len(rows) < limit:
-                        return self._exact_results(
-                            cursor, results, rows, query, combined, text, scope
-                        )
-
         broad_limit = self._broad_limit(planned["table"])
         if phrase:
             # Phrases are checked row by row (positions): reading thousands of
             # them costs more than the window. Read all only when few.
             broad_limit = self.exact_limit
+        if planned["base"] * 2 <= broad_limit:
+            # Selective or medium: one statement for page, total and exact
+            # facets, its LIMIT the bounded count (the planner underestimates
+            # combinations of words by up to about twice: the margin).
+            limit = broad_limit + 1
+            with self._plan(cursor, "bitmap"):
+                rows = self._exact_rows(cursor, base, rank, limit)
+            if len(rows) < limit:
+                return self._exact_results(
+                    cursor, results, rows, query, combined, text, scope
+                )
+
         ranked = None  # every result, ranked (at most the broad limit)
         newest = None  # the newest results (broad)
         # The planner underestimates combinations of words and filters by up
@@ -164,6 +160,8 @@ class DatabaseMatching:
                     rows = self._exact_rows(cursor, where, rank, broad_limit + 1)
                 if len(rows) <= broad_limit:
                     ranked, newest = rows, None
+                else:  # more than the broad limit after all (stale statistics)
+                    newest.estimate = max(newest.estimate, broad_limit + 1)
 
         window = None
         if ranked is not None:
@@ -177,7 +175,16 @@ class DatabaseMatching:
         if window is not None:
             if relevance:
                 page = self._page_candidates(
-                    cursor, window, head, head_check, query, combined, planned
+                    cursor,
+                    window,
+                    head,
+                    head_check,
+                    query,
+                    combined,
+                    planned,
+                    head_words=head_words,
+                    filters=filters,
+                    rest=rest,
                 )
                 results.browsable = self.sample_size
             else:
@@ -322,7 +329,18 @@ class DatabaseMatching:
         return max(self.exact_limit, min(limit, self.sample_size * SCAN_ROWS))
 
     def _page_candidates(
-        self, cursor, window, head: _Sql, check: _Sql, query, combined, planned
+        self,
+        cursor,
+        window,
+        head: _Sql,
+        check: _Sql,
+        query,
+        combined,
+        planned,
+        *,
+        head_words: _Sql,
+        filters: _Sql,
+        rest: _Sql,
     ):
         """Rank the candidate window: the newest matches, plus matches in titles,
         tags and summaries (the head vector: the likeliest best), each read the
@@ -338,27 +356,44 @@ class DatabaseMatching:
         head_rows = max(planned["head"], 1)
         walk = wanted * planned["scope"] / head_rows
         bitmap = planned["head_base"] * (BITMAP_ENTRY_COST + wanted / head_rows)
-        dense = walk <= bitmap
-        order = " ORDER BY date DESC NULLS LAST" if dense else ""
+        # With filters the bitmap is an AND with the filters' own (large)
+        # bitmaps: only for a short head posting list.
+        small = not filters.parts or planned["head_base"] <= HEAD_BITMAP_ROWS
         rank_sql, rank_params = _rank_sql(combined)
         columns = f"id, key, collapse_key, extract(epoch FROM date)::float8, {rank_sql}"
-        with self._plan(cursor, "date" if dense else "bitmap"):
-            sql = f"SELECT {columns} FROM search_document WHERE {head.sql()}{order}"
-            params = [*rank_params, *head.params]
-            if check.parts:
-                # Only the head index is read (OFFSET 0 keeps the planner from
-                # reading the text's posting lists too); each row is checked
-                # as it comes, until enough pass.
-                sql = (
-                    f"SELECT {columns} FROM (SELECT id, key, collapse_key, date,"
-                    " search_vector, search_config FROM search_document"
-                    f" WHERE {head.sql()}{order} OFFSET 0) head"
-                    f" WHERE {check.sql()}"
+        if bitmap < walk and small:
+            with self._plan(cursor, "bitmap"):
+                sql = f"SELECT {columns} FROM search_document WHERE {head.sql()}"
+                params = [*rank_params, *head.params]
+                if check.parts:
+                    # Only the head index is read (OFFSET 0 keeps the planner
+                    # from reading the text's posting lists too); each row is
+                    # checked as it comes, until enough pass.
+                    sql = (
+                        f"SELECT {columns} FROM (SELECT id, key, collapse_key, date,"
+                        " search_vector, search_config FROM search_document"
+                        f" WHERE {head.sql()} OFFSET 0) head WHERE {check.sql()}"
+                    )
+                    params = [*rank_params, *head.params, *check.params]
+                cursor.execute(f"{sql} LIMIT %s", [*params, wanted])
+        else:
+            # Newest first, at most SCAN_ROWS windows of rows in scope.
+            matching = _and(head_words, filters, check)
+            with self._plan(cursor, "date"):
+                cursor.execute(
+                    f"SELECT {columns} FROM (SELECT * FROM search_document"
+                    f" WHERE {rest.sql()} ORDER BY date DESC NULLS LAST LIMIT %s)"
+                    f" newest WHERE {matching.sql()} LIMIT %s",
+                    [
+                        *rank_params,
+                        *rest.params,
+                        self.sample_size * SCAN_ROWS,
+                        *matching.params,
+                        wanted,
+                    ],
                 )
-                params = [*rank_params, *head.params, *check.params]
-            cursor.execute(f"{sql} LIMIT %s", [*params, wanted])
-            for row in cursor.fetchall():
-                candidates.setdefault(row[0], row)
+        for row in cursor.fetchall():
+            candidates.setdefault(row[0], row)
         page, _groups = grouped_page(list(candidates.values()), query)
         return page
 

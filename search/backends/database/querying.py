@@ -97,7 +97,7 @@ class DatabaseQueries:
         """Run read queries under a statement timeout; a timeout is 'unavailable'.
 
         The timeout, JIT off (compiling costs more than these short statements
-        take) and each step's planner settings go with the statements
+        take), a work_mem for exact bitmaps and each step's planner settings go with the statements
         themselves (see ``_PlannedCursor``): no round trip of its own. Nothing
         is reset at the end unless an outer transaction would keep the
         settings."""
@@ -107,7 +107,13 @@ class DatabaseQueries:
                 with connection.cursor() as raw:
                     cursor = _PlannedCursor(
                         raw,
-                        {"statement_timeout": str(self.timeout_ms), "jit": "off"},
+                        {
+                            "statement_timeout": str(self.timeout_ms),
+                            "jit": "off",
+                            # GIN bitmaps of frequent words and filters stay
+                            # exact (no lossy pages to recheck) at a million.
+                            "work_mem": "'16MB'",
+                        },
                         PLANS[plan],
                     )
                     result = function(cursor)
