@@ -936,6 +936,11 @@ def country_count_public() -> int:
         return cursor.fetchone()[0]
 
 
+def lesson_public_get(*, pk: int) -> ResourcePage | None:
+    """The lesson learned ``pk`` if it is live and public (one index read)."""
+    return _public_resources().filter(format="lesson-learned", pk=pk).first()
+
+
 def lesson_featured_public() -> ResourcePage | None:
     """A public lesson learned to show visitors: featured ones first, newest."""
     return (
