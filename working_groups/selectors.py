@@ -614,9 +614,23 @@ def group_activity(
     from .permissions import can_view_private_content
 
     items: list[ActivityItem] = []
+    # Only what an activity line shows and its link needs (whole event pages
+    # and their groups cost ~1 ms each to build).
     events = (
         _events_for(user)
         .filter(group=group, first_published_at__isnull=False)
+        .select_related(None)
+        .only(
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "locale_id",
+            "content_type_id",
+            "live",
+            "first_published_at",
+        )
         .order_by("-first_published_at")[:limit]
     )
     for event in events:
