@@ -105,6 +105,25 @@ def resource_list_latest(*, user, limit: int = 6) -> list[ResourcePage]:
     return list(resources.select_related("owning_group")[:limit])
 
 
+# What a group page shows of its resources and their links need.
+GROUP_LIST_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "content_type_id",
+    "live",
+    "first_published_at",
+    "language",
+    "introduction",
+    "visibility",
+    "featured",
+    "owning_group_id",
+)
+
+
 def resource_list_for_group(
     *, user, group: WorkingGroupPage, limit: int = 6, featured: bool | None = None
 ) -> list[ResourcePage]:
@@ -136,12 +155,15 @@ def resource_list_for_group(
         resources = resources.filter(featured_here=featured)
     resources = resources.order_by("-featured_here", "-first_published_at", "-pk")
     # Sorted on the keys and ids alone, then only the rows shown are loaded.
+    # A group page shows their titles, links and summaries: only those fields
+    # are read (a whole resource page and its owning group cost ~1 ms each to
+    # build), no publishers or tags (two statements each time).
     chosen = list(resources.values_list("pk", "featured_here")[:limit])
-    rows = _with_listing_relations(
-        ResourcePage.objects.filter(pk__in=[pk for pk, _here in chosen]).defer(
-            "search_vector"
-        )
-    ).in_bulk()
+    rows = (
+        ResourcePage.objects.filter(pk__in=[pk for pk, _here in chosen])
+        .only(*GROUP_LIST_FIELDS)
+        .in_bulk()
+    )
     listed = []
     for pk, featured_here in chosen:
         if pk in rows:
@@ -460,9 +482,9 @@ def resource_rank_window(*, user, query: LibraryQuery):
 
 
 class CardRow:
-    """A resource as a card shows it (``knowledge/includes/resource_card.html``):
-    the fields as plain values and the same properties as ``ResourcePage``.
-    Twenty pages (each constructor setting up its child relations) and their
+    """A resource as a card shows it (``library_tags.resource_card``): the
+    fields as plain values and the same properties as ``ResourcePage``. Twenty
+    pages (each constructor setting up its child relations) and their
     owning groups cost more Python than rendering the cards."""
 
     summary = ResourcePage.summary
@@ -506,7 +528,7 @@ CARD_FIELDS = (
 
 def resource_cards(ids: list[int]) -> list:
     """The resources ``ids`` in that order, with what a resource card shows
-    (``knowledge/includes/resource_card.html``): the fields and the owning
+    (``library_tags.resource_card``): the fields and the owning
     group's name in one statement as plain values (``CardRow``), publishers and
     tags in one statement each, attached as plain lists (``card_organisations``;
     ``card_tags`` of (name, url)). Prefetching through the relation managers
@@ -931,6 +953,11 @@ def country_count_public() -> int:
             params,
         )
         return cursor.fetchone()[0]
+
+
+def lesson_public_get(*, pk: int) -> ResourcePage | None:
+    """The lesson learned ``pk`` if it is live and public (one index read)."""
+    return _public_resources().filter(format="lesson-learned", pk=pk).first()
 
 
 def lesson_featured_public() -> ResourcePage | None:

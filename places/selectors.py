@@ -92,10 +92,17 @@ def _discussions_in(*, user, codes=None) -> QuerySet:
 
     mentioning = IndexedDocument.objects.filter(source=THREAD_SOURCE)
     if codes is None:
-        mentioning = mentioning.exclude(countries=[])
+        mentioning = mentioning.exclude(countries=[]).values("object_id")
     else:
-        mentioning = mentioning.filter(countries__overlap=list(codes))
-    mentioning = mentioning.values("object_id")
+        # The ids first, through the GIN index on the documents' countries:
+        # as a subquery the planner misjudged the overlap and read every
+        # thread's document once per readable forum (~90 ms for a region
+        # at 5,000 threads, for the list and again for the total).
+        mentioning = list(
+            mentioning.filter(countries__overlap=list(codes)).values_list(
+                "object_id", flat=True
+            )
+        )
     return Thread.objects.filter(
         readable_forums_q(user=user, prefix="forum__"),
         pk__in=mentioning,
@@ -161,9 +168,10 @@ def _split(resources: QuerySet, *, user, place: str) -> tuple[list, list, int, i
         )
         cache.set(key, found, COUNTS_CACHE_SECONDS)
     explicit_ids, tacit_ids, explicit_total, tacit_total = found
+    cards = {card.pk: card for card in resource_cards([*explicit_ids, *tacit_ids])}
     return (
-        resource_cards(explicit_ids),
-        resource_cards(tacit_ids),
+        [cards[pk] for pk in explicit_ids if pk in cards],
+        [cards[pk] for pk in tacit_ids if pk in cards],
         explicit_total,
         tacit_total,
     )

@@ -106,7 +106,7 @@ def _my_saved_searches(*, user, since) -> list:
 def member_home_sections(*, user) -> dict:
     from inbox.permissions import can_view_inbox
     from inbox.selectors import inbox_counts
-    from notifications.selectors import notifications_for, with_texts
+    from notifications.selectors import unread_notifications
     from working_groups.models import WorkingGroupPage
     from working_groups.selectors import group_ids_for_user
 
@@ -120,9 +120,7 @@ def member_home_sections(*, user) -> dict:
             .order_by("title")
             .only("pk", "title", "slug", "url_path", "path", "depth")
         ),
-        "unread_notifications": with_texts(
-            notifications_for(user=user).filter(read_at__isnull=True)[:LIMIT]
-        ),
+        "unread_notifications": unread_notifications(user=user, limit=LIMIT),
         "my_events": _my_events(user=user),
         "my_submissions": _my_submissions(user=user),
         "my_saved_searches": _my_saved_searches(user=user, since=since),

@@ -29,6 +29,7 @@ def home_hero() -> dict:
     from knowledge.selectors import (
         country_count_public,
         lesson_featured_public,
+        lesson_public_get,
         resource_count_public,
     )
     from working_groups.selectors import (
@@ -38,18 +39,31 @@ def home_hero() -> dict:
     )
 
     def numbers():
+        lesson = lesson_featured_public()
         return {
             "members": member_count_public(),
             "resources": resource_count_public(),
             "countries": country_count_public(),
             "events": event_count_public(),
+            # Which lesson to show is kept with the numbers (finding it sorts
+            # every public lesson); the lesson itself is read fresh below.
+            "lesson_id": lesson.pk if lesson is not None else None,
         }
 
+    numbers = dict(
+        cache.get_or_set("home_hero_numbers", numbers, HERO_NUMBERS_CACHE_SECONDS)
+    )
+    if "lesson_id" in numbers:
+        lesson_id = numbers.pop("lesson_id")
+        # Still live, public and a lesson (else chosen again, uncached).
+        lesson = lesson_public_get(pk=lesson_id) if lesson_id else None
+        if lesson_id and lesson is None:
+            lesson = lesson_featured_public()
+    else:
+        lesson = lesson_featured_public()
     return {
-        "numbers": cache.get_or_set(
-            "home_hero_numbers", numbers, HERO_NUMBERS_CACHE_SECONDS
-        ),
-        "lesson": lesson_featured_public(),
+        "numbers": numbers,
+        "lesson": lesson,
         "next_event": event_next_public(),
     }
 

@@ -614,9 +614,23 @@ def group_activity(
     from .permissions import can_view_private_content
 
     items: list[ActivityItem] = []
+    # Only what an activity line shows and its link needs (whole event pages
+    # and their groups cost ~1 ms each to build).
     events = (
         _events_for(user)
         .filter(group=group, first_published_at__isnull=False)
+        .select_related(None)
+        .only(
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "locale_id",
+            "content_type_id",
+            "live",
+            "first_published_at",
+        )
         .order_by("-first_published_at")[:limit]
     )
     for event in events:
@@ -696,18 +710,22 @@ def group_space(*, user, group: WorkingGroupPage) -> dict:
     )
 
     membership = membership_get(user=user, group=group)
+    # Featured first, then newest: the featured ones (up to 4) are the first
+    # rows of the latest six, so one sorted read of the group's resources
+    # answers both (each read sorts every resource of a mature group).
     latest_resources = _resources_for_group(
         user=user, group=group, limit=6, featured=None
     )
+    featured_resources = [
+        resource for resource in latest_resources if resource.featured_here
+    ][:4]
     threads = _threads_for_group(user=user, group=group, limit=5)
     can_moderate = can_moderate_group(user, group)
     return {
         "membership": membership,
         "member_count": member_count(group=group),
         "moderators": moderator_list(group=group),
-        "featured_resources": _resources_for_group(
-            user=user, group=group, limit=4, featured=True
-        ),
+        "featured_resources": featured_resources,
         "latest_resources": latest_resources,
         "upcoming_events": list(event_list(user=user, group=group)[:5]),
         "recent_threads": threads,

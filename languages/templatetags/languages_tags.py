@@ -1,9 +1,11 @@
 """Language links and marks for templates: hreflang alternates for every page,
 and the ``lang`` of database text written in another language than the page."""
 
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 
@@ -14,18 +16,40 @@ def _absolute(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
+def _translations(path: str, codes) -> list[str]:
+    """``path`` in each language of ``codes``: what ``translate_url`` answers
+    for each, from one resolve (it resolves the path again for every
+    language) and a reverse per language."""
+    parsed = urlsplit(path)
+    try:
+        match = resolve(unquote(parsed.path))
+    except Resolver404:
+        return [path for _code in codes]
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    urls = []
+    for code in codes:
+        with translation.override(code):
+            try:
+                url = reverse(name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                urls.append(path)
+                continue
+        urls.append(urlunsplit((parsed.scheme, parsed.netloc, url, *parsed[3:])))
+    return urls
+
+
 @register.simple_tag(takes_context=True)
 def language_alternates(context):
     """<link rel="alternate" hreflang=...> for this page in every language."""
     request = context.get("request")
     if request is None:
         return ""
-    path = request.get_full_path()
+    codes = [code for code, _name in settings.LANGUAGES]
+    urls = _translations(request.get_full_path(), [*codes, settings.LANGUAGE_CODE])
     links = [
-        (code, _absolute(translate_url(path, code)))
-        for code, _name in settings.LANGUAGES
+        (code, _absolute(url))
+        for code, url in zip([*codes, "x-default"], urls, strict=True)
     ]
-    links.append(("x-default", _absolute(translate_url(path, settings.LANGUAGE_CODE))))
     return format_html_join(
         "\n  ",
         '<link rel="alternate" hreflang="{}" href="{}">',

@@ -84,3 +84,28 @@ def test_javascript_catalogue_in_each_language(client, home_page):
     assert (
         "\\u0644\\u0627 \\u062a\\u0648\\u062c\\u062f" in arabic or "لا توجد" in arabic
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/knowledge/?q=data&format=report",
+        "/fr/knowledge/",
+        "/ar/working-groups/some-group/",
+        "/search/?q=census+quality",
+        "/countries/ke/",
+        "/zh-hans/events/calendar.ics",
+        "/no/such/page/",
+        "/static/css/portal.css",
+    ],
+)
+def test_language_alternates_are_what_translate_url_answers(path):
+    """The alternates come from one resolve and a reverse per language: the
+    same links Django's translate_url gives for each language."""
+    from django.urls import translate_url
+
+    from languages.templatetags.languages_tags import _translations
+
+    codes = [code for code, _name in settings.LANGUAGES] + [settings.LANGUAGE_CODE]
+    assert _translations(path, codes) == [translate_url(path, code) for code in codes]

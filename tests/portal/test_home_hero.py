@@ -131,3 +131,20 @@ def test_an_empty_site_shows_zeros_and_no_highlights(client, home_page):
 
     assert "0</span> resources in the library" in page
     assert 'class="hero__highlights"' not in page
+
+
+def test_the_kept_lesson_is_read_again_and_dropped_once_not_public(client, community):
+    """Which lesson the hero shows is kept with the numbers; the lesson itself
+    is read on every visit, so one made members-only leaves the hero at once
+    (another public lesson takes its place)."""
+    from knowledge.models import ResourcePage
+
+    ResourceFactory(title="Second lesson on registers", format="lesson-learned")
+    assert "Learning from Kenya" in client.get("/").text  # chosen and kept
+    lesson = ResourcePage.objects.get(title="Learning from Kenya's school census")
+    ResourcePage.objects.filter(pk=lesson.pk).update(visibility=Visibility.MEMBERS)
+
+    page = client.get("/").text
+
+    assert "Learning from Kenya" not in page
+    assert "Second lesson on registers" in page
