@@ -139,6 +139,15 @@ def json_ld_script(data: dict) -> str:
     )
 
 
+def _tag_names(resource) -> list[str]:
+    """Tag names as read in bulk for a list (``selectors.citation_rows``),
+    else through the relation."""
+    loaded = resource.__dict__.get("citation_tags")
+    if loaded is not None:
+        return list(loaded)
+    return [tag.name for tag in resource.tags.all()]
+
+
 def dublin_core(resource, request=None) -> list[tuple[str, str]]:
     """(name, content) of the Dublin Core <meta> tags."""
     meta = [("DC.title", resource.title)]
@@ -152,7 +161,7 @@ def dublin_core(resource, request=None) -> list[tuple[str, str]]:
     meta.append(("DC.format", "text/html"))
     meta.append(("DC.language", resource.language))
     meta.append(("DC.description", resource.summary))
-    meta += [("DC.subject", tag.name) for tag in resource.tags.all()]
+    meta += [("DC.subject", name) for name in _tag_names(resource)]
     meta.append(("DC.identifier", absolute(request, resource.get_url(request=request))))
     if resource.doi:
         meta.append(("DC.identifier", f"doi:{resource.doi}"))
@@ -292,11 +301,13 @@ def resource_page_context(request, resource) -> dict:
     user = request.user
     # Organisations, tags and attachments are read by the citation, metadata
     # and page parts below: fetched once here, not once per part.
+    # The visibility check before has usually read the groups already.
+    groups = [] if "group_ids" in resource.__dict__ else ["groups"]
     prefetch_related_objects(
         [resource],
         "organisations",
         "tags",
-        "groups",
+        *groups,
         Prefetch(
             "attachments",
             queryset=ResourceAttachment.objects.select_related("document"),
@@ -306,7 +317,7 @@ def resource_page_context(request, resource) -> dict:
     groups = [
         visible_groups[pk] for pk in sorted(resource.group_ids) if pk in visible_groups
     ]
-    attachments = list(resource.attachments.select_related("document"))
+    attachments = list(resource.attachments.all())
     base_url = settings.SITE_URL
     return {
         "attachments": attachments,

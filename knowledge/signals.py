@@ -97,9 +97,14 @@ for _signal, _uid, _handler in WORKFLOW_NOTIFIERS:
 @receiver(post_page_move, sender=ResourcePage)
 @receiver(post_delete, sender=ResourcePage)
 def purge_library_counts(sender, **kwargs):
-    """The library's cached counts are stale once a resource changes: purged
-    now and again on commit (a request in between may have cached old ones)."""
+    """The library's cached counts and the kept related lists (search) are
+    stale once a resource changes: purged now and again on commit (a request
+    in between may have kept old ones)."""
+    from search.selectors import related_content_purge
+
     from .selectors import library_counts_purge
 
     library_counts_purge()
+    related_content_purge()
     transaction.on_commit(library_counts_purge)
+    transaction.on_commit(related_content_purge)

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from knowledge.presentation import dublin_core
+from knowledge.selectors import citation_rows
 
 from . import protocol
 from .models import DeletedRecord
@@ -36,6 +37,15 @@ OAI_DC = {
 }
 # Characters XML 1.0 forbids; user text never reaches the XML with them.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What a record reads of a resource besides its citation fields.
+OAI_FIELDS = (
+    "licence",
+    "first_published_at",
+    "last_published_at",
+    "owning_group_id",
+    "knowledge_type",
+    "level",
+)
 IDENTIFIER = re.compile(r"^oai:(?P<repository>[^:]+):resource/(?P<pk>\d+)$")
 
 
@@ -232,9 +242,15 @@ def _list(request, oai_request: OaiRequest, *, with_metadata: bool):
     if not merged:
         raise OaiError("noRecordsMatch", _("No records match the request."))
     page, more = merged[:size], len(merged) > size
+    # The page's records as plain values (``citation_rows``), not pages: a
+    # hundred page objects cost more to build than their records to write.
     resources = {
         resource.pk: resource
-        for resource in live.filter(pk__in=[pk for pk, dead in page if dead is None])
+        for resource in citation_rows(
+            [pk for pk, dead in page if dead is None],
+            fields=OAI_FIELDS,
+            with_groups=True,
+        )
     }
     records = [
         _deleted_record(tombstone)

@@ -8,7 +8,8 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import page_paths, signals
+        from . import gc_tuning, page_paths, signals
 
         signals.connect_page_cache_purge()
         page_paths.connect()
+        gc_tuning.connect()

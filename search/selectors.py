@@ -3,6 +3,7 @@ database backend when it does not."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -79,11 +80,58 @@ def search_run(*, query: SearchQuery, user=None, scope: SearchScope | None = Non
     return SearchOutcome(results, degraded=True, notice=str(DEGRADED_NOTICE))
 
 
+# A related list is kept this long per document and visibility scope (the
+# kept hits are checked against the reader's visibility on every read; purged
+# when a resource is published, changed, unpublished, moved or deleted).
+RELATED_CACHE_SECONDS = 600
+_RELATED_GENERATION_KEY = "search:related:generation"
+
+
+def related_content_purge() -> None:
+    """Forget every kept related list (keyed by a generation number)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_RELATED_GENERATION_KEY)
+    except ValueError:
+        cache.set(_RELATED_GENERATION_KEY, 1, None)
+
+
+def _scope_label(scope: SearchScope) -> str:
+    if scope.all:
+        return "all"
+    return ",".join(str(pk) for pk in sorted(scope.group_ids))
+
+
 def related_content(*, user, key: str, limit: int = 5) -> list:
     """Resources and discussions like the document ``key`` that ``user`` may
     see, from the engine when it answers, else from the database. Empty when
-    search itself is unavailable: a page never fails for its related items."""
+    search itself is unavailable: a page never fails for its related items.
+
+    Kept for a while per document and visibility scope (one cache read with
+    the generation); every read checks the kept hits against the search
+    documents as the reader may see them now, so nothing withdrawn, made
+    private or removed from the index since is shown."""
+    from django.core.cache import cache
+
     scope = search_scope_for_user(user)
+    digest = hashlib.sha256(
+        f"{key}|{_scope_label(scope)}|{limit}".encode()
+    ).hexdigest()[:32]
+    entry_key = f"search:related:{digest}"
+    kept = cache.get_many([_RELATED_GENERATION_KEY, entry_key])
+    generation = kept.get(_RELATED_GENERATION_KEY, 0)
+    entry = kept.get(entry_key)
+    if entry is not None and entry[0] == generation:
+        return _still_visible(entry[1], scope)
+    hits = _related_uncached(scope, key, limit)
+    if hits is not None:
+        cache.set(entry_key, (generation, hits), RELATED_CACHE_SECONDS)
+    return hits or []
+
+
+def _related_uncached(scope: SearchScope, key: str, limit: int) -> list | None:
+    """None when search is unavailable (nothing to keep)."""
     backend = get_search_backend()
     if not backend.is_database and not engine_is_paused(backend.name):
         try:
@@ -94,7 +142,25 @@ def related_content(*, user, key: str, limit: int = 5) -> list:
         return database_backend().related(key, scope, limit=limit)
     except SearchEngineUnavailable:
         logger.warning("related content unavailable for %s", key)
+        return None
+
+
+def _still_visible(hits: list, scope: SearchScope) -> list:
+    """The kept hits still in the index and visible in ``scope`` (one query)."""
+    from django.db.models import Q
+
+    from .models import IndexedDocument
+
+    if not hits:
         return []
+    documents = IndexedDocument.objects.filter(key__in=[hit.key for hit in hits])
+    if not scope.all:
+        visible = Q(is_public=True)
+        if scope.group_ids:
+            visible |= Q(group_ids__overlap=sorted(scope.group_ids))
+        documents = documents.filter(visible)
+    keys = set(documents.values_list("key", flat=True))
+    return [hit for hit in hits if hit.key in keys]
 
 
 def search_suggestions(*, text: str, user=None, limit: int = 8) -> list[Suggestion]:

@@ -843,14 +843,19 @@ def event_list_for_management(*, group: WorkingGroupPage) -> dict[str, list]:
 def event_materials_for_resource(*, user, resource) -> list[EventMaterial]:
     """The events a resource was filed from (its recording, slides...), those
     ``user`` may see: the resource page links back to them."""
-    return list(
-        EventMaterial.objects.filter(
-            resource=resource,
-            page__in=_events_for(user),
-        )
+    materials = list(
+        EventMaterial.objects.filter(resource=resource)
         .select_related("page")
         .order_by("-page__start")
     )
+    if not materials:
+        return []  # most resources: no second query for the visible events
+    visible = set(
+        _events_for(user)
+        .filter(pk__in=[material.page_id for material in materials])
+        .values_list("pk", flat=True)
+    )
+    return [material for material in materials if material.page_id in visible]
 
 
 # --- the visitor home's hero: public things only, whoever asks ----------------------

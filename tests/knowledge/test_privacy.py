@@ -171,3 +171,26 @@ def test_sitemaps_list_only_public_resources(secret):
     assert public.get_sitemap_urls()[0]["location"].endswith(
         "/knowledge/public-architecture-note/"
     )
+
+
+def test_a_resource_page_lists_only_its_own_attachments(client, home_page):
+    """Its attachments were prefetched with a queryset that a second query
+    chained on without the resource's filter: every page listed every
+    attachment of the library, a members-only resource's included."""
+    group = WorkingGroupFactory(title="Closed circle", slug="closed-circle")
+    ResourceFactory(
+        title="Open guide",
+        slug="open-guide",
+        attachments=[DocumentFactory(title="Open guide PDF")],
+    )
+    ResourceFactory(
+        title="Closed notes",
+        parent=group,
+        visibility=Visibility.MEMBERS,
+        attachments=[DocumentFactory(title="Closed notes PDF")],
+    )
+
+    page = client.get("/knowledge/open-guide/").content.decode()
+
+    assert "Open guide PDF" in page
+    assert "Closed notes PDF" not in page

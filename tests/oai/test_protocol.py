@@ -2,6 +2,7 @@
 validates against the official schema, and only public resources are records."""
 
 import pytest
+from lxml import etree
 
 from tests.factories import ResourceFactory, WorkingGroupFactory
 from working_groups.models import Visibility
@@ -248,3 +249,39 @@ def test_token_of_another_verb_is_rejected(harvest, records, settings):
     assert error_codes(harvest(verb="ListRecords", resumptionToken=token)) == [
         "badResumptionToken"
     ]
+
+
+def test_a_listed_record_is_the_record_get_record_gives(harvest, records, group):
+    """Lists read plain values (no page objects); each record must still be
+    the one GetRecord builds from the page: sets (shared groups too), subjects,
+    publishers, rights, identifiers."""
+    from tests.factories import OrganisationFactory
+
+    other = WorkingGroupFactory(title="Open data", slug="open-data")
+    shared = ResourceFactory(
+        title="Shared census guide",
+        slug="shared-census-guide",
+        parent=group,
+        groups=[other],
+        tags=["census", "guides"],
+        organisations=[OrganisationFactory(name="UNESCO", acronym="UNESCO")],
+        licence="cc-by-3.0-igo",
+    )
+
+    listed = harvest(verb="ListRecords", metadataPrefix="oai_dc")
+    for resource in (records[0], records[1], shared):
+        single = harvest(
+            verb="GetRecord", metadataPrefix="oai_dc", identifier=oai_id(resource)
+        )
+        expected = single.find(".//oai:record", NS)
+        found = [
+            record
+            for record in listed.iterfind(".//oai:record", NS)
+            if record.findtext("oai:header/oai:identifier", namespaces=NS)
+            == oai_id(resource)
+        ]
+        assert len(found) == 1
+        found[0].tail = expected.tail = None  # the whitespace after it
+        assert etree.tostring(found[0]) == etree.tostring(expected)
+    specs = [node.text for node in listed.iterfind(".//oai:setSpec", NS)]
+    assert "group:open-data" in specs

@@ -21,6 +21,7 @@ from ..base import SearchBackend
 from .common import document_row, prepare_text
 from .matching import DatabaseMatching
 from .querying import DatabaseQueries
+from .related import DatabaseRelated
 from .spelling import DatabaseSpelling
 from .writes import DatabaseWrites
 
@@ -28,7 +29,12 @@ __all__ = ["DatabaseSearchBackend", "document_row", "prepare_text"]
 
 
 class DatabaseSearchBackend(
-    DatabaseWrites, DatabaseQueries, DatabaseMatching, DatabaseSpelling, SearchBackend
+    DatabaseWrites,
+    DatabaseRelated,
+    DatabaseQueries,
+    DatabaseMatching,
+    DatabaseSpelling,
+    SearchBackend,
 ):
     is_database = True
 

@@ -26,7 +26,6 @@ from .common import (
     HEADLINE_BODY,
     HEADLINE_TITLE,
     HIT_COLUMNS,
-    RANK_WEIGHTS,
     SNIPPET_SOURCE_CHARS,
     _cjk_highlight,
     _Sql,
@@ -45,9 +44,6 @@ PLANS = {
     "bitmap": {**PLAN_DEFAULT, "enable_indexscan": "off", "enable_seqscan": "off"},
     "date": {**PLAN_DEFAULT, "enable_bitmapscan": "off", "enable_seqscan": "off"},
 }
-
-
-RELATED_TERMS = 24  # words of a document that find its related documents
 
 
 def _plan_sql(current: dict, wanted: dict) -> str:
@@ -127,38 +123,6 @@ class DatabaseQueries:
 
     def search(self, query: SearchQuery, scope: SearchScope) -> SearchResults:
         return self._run(lambda cursor: self._search(cursor, query, scope))
-
-    def related(self, key: str, scope: SearchScope, *, limit: int = 5):
-        return self._run(lambda cursor: self._related(cursor, key, scope, limit))
-
-    def _related(self, cursor, key: str, scope: SearchScope, limit: int):
-        """Documents sharing the most words of this one's title, tags and
-        summary (its head vector's most frequent lexemes, OR-ed), ranked."""
-        cursor.execute(
-            "SELECT (SELECT string_agg(quote_literal(l.lexeme), ' | ') FROM ("
-            " SELECT lexeme FROM unnest(d.head_vector) WHERE length(lexeme) > 2"
-            " ORDER BY array_length(positions, 1) DESC NULLS LAST, lexeme"
-            " LIMIT %s) l) FROM search_document d WHERE d.key = %s",
-            [RELATED_TERMS, key],
-        )
-        row = cursor.fetchone()
-        if not row or not row[0]:
-            return []
-        similar = row[0]
-        where = _Sql()
-        where.add("search_vector @@ %s::tsquery", similar)
-        where.add("key <> %s AND collapse_key <> %s", key, key)
-        self._visibility(where, scope)
-        with self._plan(cursor, "bitmap"):
-            page = self._grouped_page(
-                cursor,
-                where,
-                f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)",
-                [similar],
-                SearchQuery(per_page=limit),
-                count=False,
-            )
-        return self._hits(cursor, page, None, "", scope)
 
     def _parse(self, cursor, text: str) -> dict[str, str]:
         """tsquery text per configuration (empty when only stop words)."""
