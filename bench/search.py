@@ -384,12 +384,58 @@ def percentile(values, fraction):
     return ordered[index]
 
 
+class CpuMeter:
+    """CPU time of one query, insensitive to the machine's load: this
+    process's (process_time) plus the PostgreSQL backend's own (its
+    /proc/<pid>/schedstat run time, in nanoseconds), and the statements sent.
+    Engines: the client's CPU only (the JVM is not measured)."""
+
+    def __init__(self, database: bool):
+        self.database = database
+        self.pid = None
+        self.statements = 0
+        if database:
+            from django.db import connection
+
+            connection.ensure_connection()
+            connection.execute_wrappers.append(self._count)
+
+    def _count(self, execute, sql, params, many, context):
+        self.statements += 1
+        return execute(sql, params, many, context)
+
+    def _server_ns(self) -> int:
+        if not self.database:
+            return 0
+        from django.db import connection
+
+        pid = connection.connection.info.backend_pid
+        try:
+            with open(f"/proc/{pid}/schedstat") as stat:
+                return int(stat.read().split()[0])
+        except OSError:  # another machine: no server CPU figure
+            return 0
+
+    def start(self):
+        self.statements = 0
+        self._client = time.process_time()
+        self._server = self._server_ns()
+
+    def stop(self) -> tuple[float, float, int]:
+        """(client CPU ms, server CPU ms, statements)."""
+        client = (time.process_time() - self._client) * 1000
+        server = (self._server_ns() - self._server) / 1e6
+        return client, server, self.statements
+
+
 def run_queries(backend, rounds: int):
     from search.faceted import SearchQuery
     from search.permissions import PUBLIC_SCOPE, SearchScope
 
     member = SearchScope(group_ids=frozenset({GROUPS[0]}))
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float, int]]] = {}
+    meter = CpuMeter(getattr(backend, "is_database", False))
     totals = {}
     searched: dict[str, str] = {}
     for warmup in (True, False):
@@ -398,6 +444,7 @@ def run_queries(backend, rounds: int):
                 query = SearchQuery(
                     text=text, filters={k: tuple(v) for k, v in filters.items()}
                 )
+                meter.start()
                 started = time.perf_counter()
                 try:
                     results = backend.search(
@@ -414,8 +461,11 @@ def run_queries(backend, rounds: int):
                     errors[category] = errors.get(category, 0) + 1
                     continue
                 elapsed = (time.perf_counter() - started) * 1000
+                spent = meter.stop()
                 label = text + (" +" + "+".join(filters) if filters else "")
                 if not warmup:
+                    for name in (category, "all", label):
+                        cpu.setdefault(name, []).append(spent)
                     timings.setdefault(category, []).append(elapsed)
                     timings.setdefault("all", []).append(elapsed)
                     timings.setdefault(label, []).append(elapsed)
@@ -430,12 +480,15 @@ def run_queries(backend, rounds: int):
             backend.suggest(prefix, PUBLIC_SCOPE)
             suggest.append((time.perf_counter() - started) * 1000)
     timings["autocomplete"] = suggest
+    timings["cpu"] = cpu
     if getattr(backend, "is_database", False):
-        timings["floor"] = bare_gin_timings(rounds, searched)
+        timings["floor"], timings["floor cpu"] = bare_gin_timings(
+            rounds, searched, meter
+        )
     return timings, totals
 
 
-def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[float]]:
+def bare_gin_timings(rounds: int, searched: dict[str, str], meter):
     """The floor: per query, a bare GIN match of the words the backend searched
     (a typo's correction), with the same filters, on the same corpus: ts_rank
     over every match and the first 20 ids; no visibility, grouping, counts,
@@ -447,6 +500,7 @@ def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[fl
     from search.faceted import SearchQuery
 
     floor: dict[str, list[float]] = {}
+    cpu: dict[str, list[tuple[float, float, int]]] = {}
     with connection.cursor() as cursor:
         for warmup in (True, False):
             for _ in range(1 if warmup else rounds):
@@ -461,6 +515,7 @@ def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[fl
                             filters={k: tuple(v) for k, v in filters.items()},
                         ),
                     )
+                    meter.start()
                     started = time.perf_counter()
                     cursor.execute(
                         "SELECT id, ts_rank(search_vector, q) AS rank "
@@ -473,11 +528,14 @@ def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[fl
                     )
                     cursor.fetchall()
                     elapsed = (time.perf_counter() - started) * 1000
+                    spent = meter.stop()
                     if not warmup:
+                        for name in (category, "all", label):
+                            cpu.setdefault(name, []).append(spent)
                         floor.setdefault(category, []).append(elapsed)
                         floor.setdefault("all", []).append(elapsed)
                         floor.setdefault(label, []).append(elapsed)
-    return floor
+    return floor, cpu
 
 
 def bench_backend(name, backend, documents, rounds):
@@ -658,6 +716,36 @@ def print_report(reports, count, rounds):
                 continue
             line = ratio_line(label, report["timings"][label], floor[label], 34)
             out(line[:34] + f"{total:>6}" + line[34:])
+        out()
+    for report in reports:
+        cpu, floor_cpu = (
+            report["timings"].get("cpu"),
+            report["timings"].get("floor cpu"),
+        )
+        if not cpu or not floor_cpu:
+            continue
+        out(
+            f"{report['name']}: CPU time per query (median; this process plus the "
+            "PostgreSQL backend, whatever the load) and statements, beside the floor's"
+        )
+        out(
+            f"{'queries':<34}{'client':>8}{'server':>8}{'total':>8}{'stmts':>6}"
+            f"{'floor':>8}{'ratio':>8}"
+        )
+        labels = ["all", *dict.fromkeys(c for c, *_rest in QUERY_MIX)]
+        labels += [label for label in report["totals"] if label != "errors"]
+        for label in labels:
+            if label not in cpu or label not in floor_cpu:
+                continue
+            client = percentile([c for c, _s, _n in cpu[label]], 0.5)
+            server = percentile([s for _c, s, _n in cpu[label]], 0.5)
+            total = percentile([c + s for c, s, _n in cpu[label]], 0.5)
+            statements = max(n for _c, _s, n in cpu[label])
+            base = percentile([c + s for c, s, _n in floor_cpu[label]], 0.5)
+            out(
+                f"{label[:33]:<34}{client:>8.1f}{server:>8.1f}{total:>8.1f}"
+                f"{statements:>6}{base:>8.1f}{total / max(base, 0.01):>7.1f}x"
+            )
         out()
     out("Relevance on the benchmark corpus (search/relevance/bench.json)")
     out(f"{'backend':<26}{'queries':>8}{'nDCG@10':>10}{'MRR':>8}")
