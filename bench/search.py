@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search_settings")
 
+from search_cpu import CpuMeter, print_cpu  # noqa: E402  (bench/ on the path)
+
 TOPICS = {
     "en": [
         "data governance",
@@ -384,58 +386,12 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-class CpuMeter:
-    """CPU time of one query, insensitive to the machine's load: this
-    process's (process_time) plus the PostgreSQL backend's own (its
-    /proc/<pid>/schedstat run time, in nanoseconds), and the statements sent.
-    Engines: the client's CPU only (the JVM is not measured)."""
-
-    def __init__(self, database: bool):
-        self.database = database
-        self.pid = None
-        self.statements = 0
-        if database:
-            from django.db import connection
-
-            connection.ensure_connection()
-            connection.execute_wrappers.append(self._count)
-
-    def _count(self, execute, sql, params, many, context):
-        self.statements += 1
-        return execute(sql, params, many, context)
-
-    def _server_ns(self) -> int:
-        if not self.database:
-            return 0
-        from django.db import connection
-
-        pid = connection.connection.info.backend_pid
-        try:
-            with open(f"/proc/{pid}/schedstat") as stat:
-                return int(stat.read().split()[0])
-        except OSError:  # another machine: no server CPU figure
-            return 0
-
-    def start(self):
-        self.statements = 0
-        self._client = time.process_time()
-        self._server = self._server_ns()
-
-    def stop(self) -> tuple[float, float, int]:
-        """(client CPU ms, server CPU ms, statements)."""
-        client = (time.process_time() - self._client) * 1000
-        server = (self._server_ns() - self._server) / 1e6
-        return client, server, self.statements
-
-
 def run_queries(backend, rounds: int):
     from search.faceted import SearchQuery
     from search.permissions import PUBLIC_SCOPE, SearchScope
 
     member = SearchScope(group_ids=frozenset({GROUPS[0]}))
     timings: dict[str, list[float]] = {}
-    cpu: dict[str, list[tuple[float, float, int]]] = {}
-    meter = CpuMeter(getattr(backend, "is_database", False))
     totals = {}
     searched: dict[str, str] = {}
     for warmup in (True, False):
@@ -444,7 +400,6 @@ def run_queries(backend, rounds: int):
                 query = SearchQuery(
                     text=text, filters={k: tuple(v) for k, v in filters.items()}
                 )
-                meter.start()
                 started = time.perf_counter()
                 try:
                     results = backend.search(
@@ -461,11 +416,8 @@ def run_queries(backend, rounds: int):
                     errors[category] = errors.get(category, 0) + 1
                     continue
                 elapsed = (time.perf_counter() - started) * 1000
-                spent = meter.stop()
                 label = text + (" +" + "+".join(filters) if filters else "")
                 if not warmup:
-                    for name in (category, "all", label):
-                        cpu.setdefault(name, []).append(spent)
                     timings.setdefault(category, []).append(elapsed)
                     timings.setdefault("all", []).append(elapsed)
                     timings.setdefault(label, []).append(elapsed)
@@ -480,15 +432,12 @@ def run_queries(backend, rounds: int):
             backend.suggest(prefix, PUBLIC_SCOPE)
             suggest.append((time.perf_counter() - started) * 1000)
     timings["autocomplete"] = suggest
-    timings["cpu"] = cpu
     if getattr(backend, "is_database", False):
-        timings["floor"], timings["floor cpu"] = bare_gin_timings(
-            rounds, searched, meter
-        )
+        timings["floor"] = bare_gin_timings(rounds, searched)
     return timings, totals
 
 
-def bare_gin_timings(rounds: int, searched: dict[str, str], meter):
+def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[float]]:
     """The floor: per query, a bare GIN match of the words the backend searched
     (a typo's correction), with the same filters, on the same corpus: ts_rank
     over every match and the first 20 ids; no visibility, grouping, counts,
@@ -500,7 +449,6 @@ def bare_gin_timings(rounds: int, searched: dict[str, str], meter):
     from search.faceted import SearchQuery
 
     floor: dict[str, list[float]] = {}
-    cpu: dict[str, list[tuple[float, float, int]]] = {}
     with connection.cursor() as cursor:
         for warmup in (True, False):
             for _ in range(1 if warmup else rounds):
@@ -515,7 +463,6 @@ def bare_gin_timings(rounds: int, searched: dict[str, str], meter):
                             filters={k: tuple(v) for k, v in filters.items()},
                         ),
                     )
-                    meter.start()
                     started = time.perf_counter()
                     cursor.execute(
                         "SELECT id, ts_rank(search_vector, q) AS rank "
@@ -528,14 +475,11 @@ def bare_gin_timings(rounds: int, searched: dict[str, str], meter):
                     )
                     cursor.fetchall()
                     elapsed = (time.perf_counter() - started) * 1000
-                    spent = meter.stop()
                     if not warmup:
-                        for name in (category, "all", label):
-                            cpu.setdefault(name, []).append(spent)
                         floor.setdefault(category, []).append(elapsed)
                         floor.setdefault("all", []).append(elapsed)
                         floor.setdefault(label, []).append(elapsed)
-    return floor, cpu
+    return floor
 
 
 def bench_backend(name, backend, documents, rounds):
@@ -543,9 +487,14 @@ def bench_backend(name, backend, documents, rounds):
     started = time.perf_counter()
     result = backend.reindex(iter(documents), batch_size=1000)
     seconds = time.perf_counter() - started
+    database = getattr(backend, "is_database", False)
+    meter = CpuMeter(QUERY_MIX).attach(backend) if database else None
     timings, totals = run_queries(backend, rounds)
+    if meter:
+        meter.detach()
     relevance = corpus_relevance(backend, documents)
     return {
+        "cpu": meter,
         "relevance": relevance,
         "name": name,
         "indexed": result.indexed,
@@ -584,8 +533,11 @@ def database_corpus_mark(count: int) -> None:
 
 def bench_database_reused(name, backend, count, rounds, skip_relevance=False):
     """Queries only, on the corpus an earlier --reuse run indexed."""
+    meter = CpuMeter(QUERY_MIX).attach(backend)
     timings, totals = run_queries(backend, rounds)
+    meter.detach()
     return {
+        "cpu": meter,
         "relevance": None
         if skip_relevance
         else corpus_relevance(backend, make_corpus(count)),
@@ -717,36 +669,6 @@ def print_report(reports, count, rounds):
             line = ratio_line(label, report["timings"][label], floor[label], 34)
             out(line[:34] + f"{total:>6}" + line[34:])
         out()
-    for report in reports:
-        cpu, floor_cpu = (
-            report["timings"].get("cpu"),
-            report["timings"].get("floor cpu"),
-        )
-        if not cpu or not floor_cpu:
-            continue
-        out(
-            f"{report['name']}: CPU time per query (median; this process plus the "
-            "PostgreSQL backend, whatever the load) and statements, beside the floor's"
-        )
-        out(
-            f"{'queries':<34}{'client':>8}{'server':>8}{'total':>8}{'stmts':>6}"
-            f"{'floor':>8}{'ratio':>8}"
-        )
-        labels = ["all", *dict.fromkeys(c for c, *_rest in QUERY_MIX)]
-        labels += [label for label in report["totals"] if label != "errors"]
-        for label in labels:
-            if label not in cpu or label not in floor_cpu:
-                continue
-            client = percentile([c for c, _s, _n in cpu[label]], 0.5)
-            server = percentile([s for _c, s, _n in cpu[label]], 0.5)
-            total = percentile([c + s for c, s, _n in cpu[label]], 0.5)
-            statements = max(n for _c, _s, n in cpu[label])
-            base = percentile([c + s for c, s, _n in floor_cpu[label]], 0.5)
-            out(
-                f"{label[:33]:<34}{client:>8.1f}{server:>8.1f}{total:>8.1f}"
-                f"{statements:>6}{base:>8.1f}{total / max(base, 0.01):>7.1f}x"
-            )
-        out()
     out("Relevance on the benchmark corpus (search/relevance/bench.json)")
     out(f"{'backend':<26}{'queries':>8}{'nDCG@10':>10}{'MRR':>8}")
     for report in reports:
@@ -768,6 +690,9 @@ def print_report(reports, count, rounds):
                 if label != "errors"
             )
         )
+    for report in reports:
+        out()
+        print_cpu(report, out, percentile, QUERY_MIX)
 
 
 BENCH_JVM_FLAGS = "-XX:+UseG1GC"

@@ -157,10 +157,15 @@ class DatabaseMatching:
         if combined:
             head_words.add("head_vector @@ %s::tsquery", combined)
         # Each word's posting list too: reading them is what a GIN bitmap costs.
-        lexemes = {}
+        lexemes: dict[str, _Sql] = {}
+        head_lexemes: dict[str, _Sql] = {}
         for number, lexeme in enumerate(_lexemes(combined)[:MAX_LEXEMES]):
             lexemes[f"lexeme {number}"] = _Sql()
             lexemes[f"lexeme {number}"].add("search_vector @@ %s::tsquery", lexeme)
+            head_lexemes[f"head lexeme {number}"] = _Sql()
+            head_lexemes[f"head lexeme {number}"].add(
+                "head_vector @@ %s::tsquery", lexeme
+            )
         planned = self._planner_rows(
             cursor,
             base=_and(words, rest),
@@ -170,8 +175,12 @@ class DatabaseMatching:
             head=_and(head_words, scoped),
             head_base=_and(head_words, rest),
             **lexemes,
+            **head_lexemes,
         )
         posting = sum(planned[name] for name in lexemes) or planned["base"]
+        planned["head_posting"] = (
+            sum(planned[name] for name in head_lexemes) or planned["head_base"]
+        )
 
         broad_limit = self._broad_limit(planned["table"])
         if phrase:
@@ -193,9 +202,11 @@ class DatabaseMatching:
         ranked = None  # every result, ranked (at most the broad limit)
         newest = None  # the newest results (broad)
         # The planner underestimates combinations of words and filters by up
-        # to about twice: the margin keeps a broad query off the path that
-        # reads every match.
-        if planned["where"] * 2 <= broad_limit:
+        # to about twice, but the newest-first scan costs about what reading
+        # the broad limit's rows does, and when it finds fewer than that they
+        # are all read after all: the bounded read first, then the scan only
+        # when it overflows.
+        if planned["where"] <= broad_limit:
             with self._plan(cursor, "bitmap"):
                 ranked = self._exact_rows(cursor, where, rank, broad_limit + 1)
             if len(ranked) > broad_limit:
@@ -290,19 +301,25 @@ class DatabaseMatching:
         full-text estimates are good for frequent words, the ones that make a
         query broad, and low for rare words and combinations)."""
         names = list(parts)
+        # Each branch selects its own number, which names its plan (VERBOSE
+        # shows it): a branch the planner proves empty has no plan (0 rows).
         sql = " UNION ALL ".join(
-            f"SELECT 1 FROM search_document WHERE {parts[name].sql()}" for name in names
+            f"SELECT {number} FROM search_document WHERE {parts[name].sql()}"
+            for number, name in enumerate(names)
         )
         params = [param for name in names for param in parts[name].params]
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        cursor.execute(f"EXPLAIN (FORMAT JSON, VERBOSE) {sql}", params)
         plan = cursor.fetchone()[0]
         if isinstance(plan, str):
             plan = json.loads(plan)
-        children = plan[0]["Plan"]["Plans"]
-        return {
-            name: int(child["Plan Rows"])
-            for name, child in zip(names, children, strict=True)
-        }
+        top = plan[0]["Plan"]
+        children = top.get("Plans", []) if top["Node Type"] == "Append" else [top]
+        rows = {}
+        for child in children:
+            output = child.get("Output") or []
+            if len(output) == 1 and output[0].isdigit():
+                rows[int(output[0])] = int(child["Plan Rows"])
+        return {name: rows.get(number, 0) for number, name in enumerate(names)}
 
     @staticmethod
     def _bounded_count(cursor, where: _Sql, limit: int) -> int:
@@ -498,8 +515,16 @@ class DatabaseMatching:
         # filters), whichever reads less.
         wanted = self.sample_size // 2
         head_rows = max(planned["head"], 1)
-        walk = wanted * planned["scope"] / head_rows
-        bitmap = planned["head_base"] * (BITMAP_ENTRY_COST + wanted / head_rows)
+        # The walk stops after SCAN_ROWS windows of rows; the bitmap reads the
+        # head words' whole posting lists, then rows until enough pass.
+        walk = min(wanted * planned["scope"] / head_rows, self.sample_size * SCAN_ROWS)
+        bitmap = (
+            max(
+                planned["head_base"] * BITMAP_ENTRY_COST,
+                planned["head_posting"] * POSTING_ENTRY_COST,
+            )
+            + planned["head_base"] * wanted / head_rows
+        )
         # With filters the bitmap is an AND with the filters' own (large)
         # bitmaps: only for a short head posting list.
         small = not filters.parts or planned["head_base"] <= HEAD_BITMAP_ROWS
