@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "search_settings")
 
+from search_cpu import CpuMeter, print_cpu  # noqa: E402  (bench/ on the path)
+
 TOPICS = {
     "en": [
         "data governance",
@@ -485,9 +487,14 @@ def bench_backend(name, backend, documents, rounds):
     started = time.perf_counter()
     result = backend.reindex(iter(documents), batch_size=1000)
     seconds = time.perf_counter() - started
+    database = getattr(backend, "is_database", False)
+    meter = CpuMeter(QUERY_MIX).attach(backend) if database else None
     timings, totals = run_queries(backend, rounds)
+    if meter:
+        meter.detach()
     relevance = corpus_relevance(backend, documents)
     return {
+        "cpu": meter,
         "relevance": relevance,
         "name": name,
         "indexed": result.indexed,
@@ -526,8 +533,11 @@ def database_corpus_mark(count: int) -> None:
 
 def bench_database_reused(name, backend, count, rounds, skip_relevance=False):
     """Queries only, on the corpus an earlier --reuse run indexed."""
+    meter = CpuMeter(QUERY_MIX).attach(backend)
     timings, totals = run_queries(backend, rounds)
+    meter.detach()
     return {
+        "cpu": meter,
         "relevance": None
         if skip_relevance
         else corpus_relevance(backend, make_corpus(count)),
@@ -680,6 +690,9 @@ def print_report(reports, count, rounds):
                 if label != "errors"
             )
         )
+    for report in reports:
+        out()
+        print_cpu(report, out, percentile, QUERY_MIX)
 
 
 BENCH_JVM_FLAGS = "-XX:+UseG1GC"

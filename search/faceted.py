@@ -17,8 +17,8 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .documents import MARK_END, MARK_START, Kind
 
@@ -118,9 +118,20 @@ class Facet:
     page: Callable[[str], str] | None = None  # a page about the value (places)
 
     def value_label(self, value: str) -> str:
-        if self.labels:
-            return str(self.labels(value))
-        return value
+        if not self.labels:
+            return value
+        # Labels are fixed per language: translated once per process.
+        key = (self.name, value, get_language())
+        label = _LABELS.get(key)
+        if label is None:
+            label = str(self.labels(value))
+            if len(_LABELS) < LABELS_SIZE:
+                _LABELS[key] = label
+        return label
+
+
+LABELS_SIZE = 20_000
+_LABELS: dict[tuple[str, str, str | None], str] = {}
 
 
 FACETS: tuple[Facet, ...] = (

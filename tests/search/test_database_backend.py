@@ -167,3 +167,50 @@ def test_a_search_makes_a_bounded_number_of_statements_whatever_it_matches(
         with django_assert_max_num_queries(14):
             results = small_limits.search(query, PUBLIC_SCOPE)
         assert results.hits and results.facets["format"].buckets
+
+
+@pytest.fixture
+def analysed(small_limits):
+    """The table's statistics (a date histogram) as ANALYZE leaves them,
+    read afresh by the backend before and after the test."""
+    from django.db import connection
+
+    from search.backends.database import matching
+
+    matching._HISTOGRAMS.clear()
+    yield lambda: connection.cursor().execute("ANALYZE search_document")
+    matching._HISTOGRAMS.clear()
+
+
+def test_a_medium_frequency_word_finds_its_newest_matches_through_a_date_range(
+    small_limits, analysed
+):
+    """A word in a tenth of the documents: the newest-first scan would read
+    its whole bound of rows for a few matches; with the table's date
+    histogram the newest matches come from a range of the newest dates
+    instead. The total is estimated from them, and the page holds the
+    newest matches and the title match."""
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    small_limits.bulk(
+        [
+            make_document(
+                title=f"Bulletin {n}",
+                body="Notes on the census."
+                if n % 10 == 0
+                else "Notes on other things.",
+                date=start + timedelta(days=n),
+            )
+            for n in range(400)
+        ]
+        + [make_document(title="Census handbook", body="How to count.", date=start)]
+    )
+    analysed()
+
+    results = small_limits.search(SearchQuery(text="census", per_page=5), PUBLIC_SCOPE)
+
+    assert results.total_approximate
+    assert 20 <= results.total <= 82  # 41 matches
+    titles = [hit.title for hit in results.hits]
+    assert titles[0] == "Census handbook"
+    assert "Bulletin 390" in titles  # the newest match
+    assert all("census" in (hit.title + hit.snippet).lower() for hit in results.hits)

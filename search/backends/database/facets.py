@@ -27,7 +27,7 @@ FACET_SELECT = ", ".join(
     f"array_to_string({column}, chr(31)) AS {column}" if column in _ARRAYS else column
     for column in FACET_FIELDS
 )
-FACET_NAMES = ", ".join(FACET_FIELDS)  # the same, selected from a subquery
+FACET_NAMES = ", ".join(FACET_FIELDS)  # the raw columns, converted by an outer query
 FACET_OFFSET = 5  # id, key, collapse_key, date, rank
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 
 from ...documents import (
     MARK_START,
@@ -46,6 +46,11 @@ PLANS = {
 }
 
 
+# Parsed query texts (tsquery per configuration), most recent last.
+PARSED_SIZE = 2048
+_PARSED: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def _plan_sql(current: dict, wanted: dict) -> str:
     return "; ".join(
         f"SET LOCAL {name} = {value}"
@@ -55,28 +60,42 @@ def _plan_sql(current: dict, wanted: dict) -> str:
 
 
 class _PlannedCursor:
-    """A cursor whose planner settings travel with the next statement.
+    """A cursor whose settings travel with each statement.
 
-    ``SET LOCAL`` statements are not sent on their own: the settings a step
-    wants are prefixed to its first statement (one round trip), and settings
-    that are set already are not repeated."""
+    No transaction of its own (no BEGIN and COMMIT round trips): each
+    statement is sent with the ``SET LOCAL`` settings it needs in front of
+    it, in one query string, which PostgreSQL runs as one implicit
+    transaction. Inside an outer transaction (``nested``) the settings last
+    until its end, so only those that differ are sent, and ``_run`` resets
+    them at the end."""
 
-    def __init__(self, cursor, settings: dict[str, str], plan: dict[str, str]):
+    def __init__(
+        self, cursor, settings: dict[str, str], plan: dict[str, str], nested: bool
+    ):
         self.cursor = cursor
+        self.nested = nested
         self.applied: dict[str, str] = dict(PLAN_DEFAULT)
         self.search_plan = plan
-        self.pending = [
+        self.settings = [
             f"SET LOCAL {name} = {value}" for name, value in settings.items()
         ]
+        self.pending = list(self.settings)
 
     def execute(self, sql, params=None):
-        prefix = self.pending + [
-            f"SET LOCAL {name} = {value}"
-            for name, value in self.search_plan.items()
-            if self.applied.get(name) != value
-        ]
-        self.pending = []
-        self.applied.update(self.search_plan)
+        if self.nested:
+            prefix = self.pending + [
+                f"SET LOCAL {name} = {value}"
+                for name, value in self.search_plan.items()
+                if self.applied.get(name) != value
+            ]
+            self.pending = []
+            self.applied.update(self.search_plan)
+        else:
+            prefix = self.settings + [
+                f"SET LOCAL {name} = {value}"
+                for name, value in self.search_plan.items()
+                if PLAN_DEFAULT.get(name) != value
+            ]
         if prefix:
             sql = "; ".join(prefix) + "; " + sql
         return self.cursor.execute(sql, params)
@@ -99,23 +118,23 @@ class DatabaseQueries:
         settings."""
         nested = connection.in_atomic_block
         try:
-            with transaction.atomic():
-                with connection.cursor() as raw:
-                    cursor = _PlannedCursor(
-                        raw,
-                        {
-                            "statement_timeout": str(self.timeout_ms),
-                            "jit": "off",
-                            # GIN bitmaps of frequent words and filters stay
-                            # exact (no lossy pages to recheck) at a million.
-                            "work_mem": "'16MB'",
-                        },
-                        PLANS[plan],
-                    )
-                    result = function(cursor)
-                    if nested and cursor.applied != PLAN_DEFAULT:
-                        raw.execute(_plan_sql(cursor.applied, PLAN_DEFAULT))
-                    return result
+            with connection.cursor() as raw:
+                cursor = _PlannedCursor(
+                    raw,
+                    {
+                        "statement_timeout": str(self.timeout_ms),
+                        "jit": "off",
+                        # GIN bitmaps of frequent words and filters stay
+                        # exact (no lossy pages to recheck) at a million.
+                        "work_mem": "'16MB'",
+                    },
+                    PLANS[plan],
+                    nested,
+                )
+                result = function(cursor)
+                if nested and cursor.applied != PLAN_DEFAULT:
+                    raw.execute(_plan_sql(cursor.applied, PLAN_DEFAULT))
+                return result
         except DatabaseError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
                 raise SearchEngineUnavailable(str(error)) from error
@@ -125,13 +144,25 @@ class DatabaseQueries:
         return self._run(lambda cursor: self._search(cursor, query, scope))
 
     def _parse(self, cursor, text: str) -> dict[str, str]:
-        """tsquery text per configuration (empty when only stop words)."""
-        prepared = prepare_text(text)
-        columns = ", ".join(
-            f"websearch_to_tsquery('{config}', %s)::text" for config in CONFIGS
-        )
-        cursor.execute(f"SELECT {columns}", [prepared] * len(CONFIGS))
-        return dict(zip(CONFIGS, cursor.fetchone(), strict=True))
+        """tsquery text per configuration (empty when only stop words); a text
+        parsed once is not sent again (the configurations do not change while
+        the process runs): one statement less for a repeated query."""
+        key = (connection.settings_dict["NAME"], text)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            prepared = prepare_text(text)
+            columns = ", ".join(
+                f"websearch_to_tsquery('{config}', %s)::text" for config in CONFIGS
+            )
+            cursor.execute(f"SELECT {columns}", [prepared] * len(CONFIGS))
+            parsed = dict(zip(CONFIGS, cursor.fetchone(), strict=True))
+            if len(_PARSED) >= PARSED_SIZE:
+                try:
+                    del _PARSED[next(iter(_PARSED))]  # the oldest
+                except (KeyError, RuntimeError, StopIteration):  # another thread
+                    pass
+            _PARSED[key] = parsed
+        return parsed
 
     def _match(self, cursor, text: str):
         """(where clause, combined tsquery text) for ``text``; None when no lexemes."""
