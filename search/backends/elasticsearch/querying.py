@@ -235,7 +235,13 @@ class EngineQueries:
         sampled = bool(text)
         self._facet_aggregations(search, query, sample=FACET_SAMPLE if sampled else 0)
         if text:
-            search = self._highlight(search)
+            # Misspellings tolerated: marked as the correction spells them,
+            # when there is one (highlighting fuzzy terms costs most of such
+            # a search: their automata run over each hit's fields).
+            search = self._highlight(
+                search,
+                self._strict_query(count_also) if fuzzy and count_also else None,
+            )
             if not has_operators(text):
                 # The count of the words as typed: the request's own total
                 # when it searches nothing else.
