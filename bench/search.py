@@ -391,6 +391,7 @@ def run_queries(backend, rounds: int):
     from search.permissions import PUBLIC_SCOPE, SearchScope
 
     member = SearchScope(group_ids=frozenset({GROUPS[0]}))
+    took = EngineTook.attach(backend)
     timings: dict[str, list[float]] = {}
     totals = {}
     searched: dict[str, str] = {}
@@ -400,6 +401,7 @@ def run_queries(backend, rounds: int):
                 query = SearchQuery(
                     text=text, filters={k: tuple(v) for k, v in filters.items()}
                 )
+                took.reset()
                 started = time.perf_counter()
                 try:
                     results = backend.search(
@@ -422,6 +424,10 @@ def run_queries(backend, rounds: int):
                     timings.setdefault("all", []).append(elapsed)
                     timings.setdefault(label, []).append(elapsed)
                     totals[label] = (results.total, results.total_approximate)
+                    if took:
+                        for name in (category, "all", label):
+                            took.timings.setdefault(name, []).append(took.took)
+                            took.requests.setdefault(name, []).append(took.count)
                 # The floor searches the words the backend searched (a typo's
                 # correction), with the same filters.
                 searched[label] = results.corrected_text or text
@@ -434,7 +440,88 @@ def run_queries(backend, rounds: int):
     timings["autocomplete"] = suggest
     if getattr(backend, "is_database", False):
         timings["floor"] = bare_gin_timings(rounds, searched)
+    elif took:
+        timings["took"] = took.timings
+        timings["requests"] = took.requests
+        took.detach()
+        timings["floor"] = bare_engine_timings(backend, rounds, searched)
     return timings, totals
+
+
+class EngineTook:
+    """The engine's own time (``took``, summed over the requests of one
+    search) and the number of requests, beside the client's wall-clock time."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.timings: dict[str, list[float]] = {}
+        self.requests: dict[str, list[int]] = {}
+        self.took = 0.0
+        self.count = 0
+
+    @classmethod
+    def attach(cls, backend):
+        if getattr(backend, "is_database", False):
+            return None
+        took = cls(backend)
+        original = backend._search_raw
+
+        def search_raw(body, **kwargs):
+            response = original(body, **kwargs)
+            took.took += float(response.get("took") or 0)
+            took.count += 1
+            return response
+
+        backend._search_raw = search_raw
+        return took
+
+    def detach(self):
+        vars(self.backend).pop("_search_raw", None)
+
+    def reset(self):
+        self.took = 0.0
+        self.count = 0
+
+    def __bool__(self):
+        return True
+
+
+def bare_engine_timings(backend, rounds: int, searched: dict[str, str]):
+    """The engines' floor, as the database's: the same words (a typo's
+    correction) as a bare simple_query_string over the same fields, AND, with
+    the same filters, first 20 ids; no visibility, collapse, exact count,
+    aggregations, highlighting or spelling check."""
+    from search.faceted import SearchQuery
+
+    floor: dict[str, list[float]] = {}
+    for warmup in (True, False):
+        for _ in range(1 if warmup else rounds):
+            for category, text, filters, _signed_in in QUERY_MIX:
+                label = text + (" +" + "+".join(filters) if filters else "")
+                words = searched.get(label, text)
+                query = SearchQuery(
+                    text=words, filters={k: tuple(v) for k, v in filters.items()}
+                )
+                body = {
+                    "query": {
+                        "bool": {
+                            "must": [backend._strict_query(words).to_dict()],
+                            "filter": [
+                                c.to_dict() for c in backend._filter_clauses(query)
+                            ],
+                        }
+                    },
+                    "size": 20,
+                    "_source": False,
+                }
+                started = time.perf_counter()
+                backend._search_raw(body)
+                elapsed = (time.perf_counter() - started) * 1000
+                if not warmup:
+                    floor.setdefault(category, []).append(elapsed)
+                    floor.setdefault("all", []).append(elapsed)
+                    floor.setdefault(label, []).append(elapsed)
+    return floor
 
 
 def bare_gin_timings(rounds: int, searched: dict[str, str]) -> dict[str, list[float]]:
@@ -559,9 +646,25 @@ def corpus_relevance(backend, documents):
     return evaluate(backend_titles(backend, SearchScope(all=True)), queries)
 
 
-def bench_engine(name, documents, rounds):
-    """Index into and query a real engine: the cluster at <NAME>_URL, or a
-    node started here from tests/engines (1 GB heap unless ENGINE_HEAP)."""
+def bench_engine(
+    name,
+    documents,
+    rounds,
+    *,
+    count=0,
+    reuse=False,
+    skip_relevance=False,
+    index_only=False,
+):
+    """Index into and query a real engine: the cluster at <NAME>_URL, a
+    long-lived node of bench/engine_nodes.py, or a node started here from
+    tests/engines (1 GB heap unless ENGINE_HEAP).
+
+    With ``reuse`` the corpus lives in its own alias (bench-<count>-documents)
+    and is kept: indexed (streamed) only when the alias does not already hold
+    this corpus, then only queried."""
+    from engine_nodes import node_url, read_state
+
     from search.backends.elasticsearch import (
         ElasticsearchSearchBackend,
         OpenSearchSearchBackend,
@@ -573,7 +676,17 @@ def bench_engine(name, documents, rounds):
     }[name]
     url = os.environ.get(f"{name.upper()}_URL")
     node = None
-    if not url:
+    if url:
+        label = name
+    elif node_url(name):
+        url = node_url(name)
+        state = read_state(name)
+        label = f"{name} ({state['version'].split()[-1]})"
+        out(
+            f"Using the benchmark node {url} (heap {state['heap']}, {state['flags']})",
+            flush=True,
+        )
+    else:
         os.environ.setdefault("ENGINE_HEAP", "1g")
         # The engines' production JVM settings, not the tests' quick start.
         os.environ.setdefault("ENGINE_JVM_FLAGS", BENCH_JVM_FLAGS)
@@ -583,23 +696,115 @@ def bench_engine(name, documents, rounds):
         node = engines.start(name).wait()
         url = node.url
         label = f"{name} ({engines.VERSIONS[name].split()[-1]})"
-    else:
-        label = name
     try:
         backend = engine_class(
-            name, url=url, index_prefix="bench", timeout=30, bulk_timeout=300
+            name,
+            url=url,
+            index_prefix=f"bench-{count}" if reuse else "bench",
+            timeout=30,
+            bulk_timeout=300,
+            options={"http_compress": False},  # loopback: no gzip either way
         )
-        out(conditions(f"{label} begins"), flush=True)
-        out(f"Indexing into {label}…", flush=True)
-        report = bench_backend(label, backend, documents, rounds)
-        backend.clear()
+        if not reuse:
+            out(conditions(f"{label} begins"), flush=True)
+            out(f"Indexing into {label}…", flush=True)
+            report = bench_backend(label, backend, documents, rounds)
+            backend.clear()
+            backend.close()
+            return report
+        if engine_corpus_ready(backend, count):
+            out(f"Reusing the {count:,} documents already in {backend.alias}.")
+            seconds = rate = 0.0
+            reused = ", reused"
+        else:
+            out(conditions(f"{label} indexing begins"), flush=True)
+            out(f"Indexing {count:,} generated documents (streamed)…", flush=True)
+            backend.clear()
+            started = time.perf_counter()
+            result = backend.reindex(
+                produced_in_thread(make_corpus(count)), batch_size=1000
+            )
+            seconds = time.perf_counter() - started
+            rate = result.indexed / seconds
+            out(
+                f"  {result.indexed:,} in {seconds:.0f} s ({rate:,.0f}/s, "
+                "generation included)",
+                flush=True,
+            )
+            out(conditions(f"{label} indexed"), flush=True)
+            out(f"  {engine_index_stats(backend)}", flush=True)
+            reused = ""
+        if index_only:
+            backend.close()
+            return None
+        out(conditions(f"{label} queries begin"), flush=True)
+        timings, totals = run_queries(backend, rounds)
+        relevance = (
+            None if skip_relevance else corpus_relevance(backend, make_corpus(count))
+        )
         backend.close()
-        return report
+        return {
+            "relevance": relevance,
+            "name": label + reused,
+            "indexed": count,
+            "seconds": seconds,
+            "rate": rate,
+            "timings": timings,
+            "totals": totals,
+        }
     finally:
         if node is not None:
             from tests import engines
 
             engines.cleanup(node)
+
+
+def produced_in_thread(documents, size: int = 2000):
+    """``documents`` generated in a thread of their own: the next batch is
+    made while the engine indexes the last one (the GIL is free during the
+    request)."""
+    import queue
+    import threading
+
+    buffer: queue.Queue = queue.Queue(maxsize=size)
+    done = object()
+
+    def produce():
+        try:
+            for document in documents:
+                buffer.put(document)
+        finally:
+            buffer.put(done)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while (document := buffer.get()) is not done:
+        yield document
+
+
+def engine_corpus_ready(backend, count: int) -> bool:
+    """--reuse: the alias holds this corpus (this size, and the generator's
+    first document as generated now)."""
+    if not backend.alias_targets() or backend.count() != count:
+        return False
+    first = next(make_corpus(1))
+    hits = backend._search_raw(
+        {"query": {"term": {"key": first.key}}, "_source": ["title"]}
+    )["hits"]["hits"]
+    return bool(hits) and hits[0]["_source"]["title"] == first.title
+
+
+def engine_index_stats(backend) -> str:
+    rows = backend._call(
+        backend._options(60).cat.indices,
+        index=backend.alias,
+        format="json",
+        h="index,docs.count,store.size,segments.count",
+    )
+    return "; ".join(
+        f"{row.get('index')}: {row.get('docs.count')} documents, "
+        f"{row.get('store.size')}, {row.get('segments.count')} segments"
+        for row in rows
+    )
 
 
 def print_report(reports, count, rounds):
@@ -638,15 +843,27 @@ def print_report(reports, count, rounds):
             continue
         backend_p95 = percentile(report["timings"]["all"], 0.95)
         floor_p95 = percentile(floor["all"], 0.95)
-        out(
-            f"{report['name']}: p95 {backend_p95:.1f} ms (facets and highlights on) "
-            f"vs the floor's p95 {floor_p95:.1f} ms (bare GIN websearch_to_tsquery "
-            f"+ ts_rank, first 20 ids): ratio {backend_p95 / max(floor_p95, 0.01):.1f}x"
+        engine = "took" in report["timings"]
+        bare = (
+            "bare simple_query_string of the same words and filters, no "
+            "aggregations, collapse, highlights or exact count"
+            if engine
+            else "bare GIN websearch_to_tsquery + ts_rank"
         )
         out(
-            f"{report['name']} beside the floor, per kind: a bare GIN match of "
-            "the same words (a typo's correction) and filters, ts_rank over "
-            "every match, first 20 ids"
+            f"{report['name']}: p95 {backend_p95:.1f} ms (facets and highlights on) "
+            f"vs the floor's p95 {floor_p95:.1f} ms ({bare}, first 20 ids): "
+            f"ratio {backend_p95 / max(floor_p95, 0.01):.1f}x"
+        )
+        out(
+            f"{report['name']} beside the floor, per kind: "
+            + (
+                "a bare simple_query_string (AND) of the same words (a typo's "
+                "correction) and filters, first 20 ids"
+                if engine
+                else "a bare GIN match of the same words (a typo's correction) "
+                "and filters, ts_rank over every match, first 20 ids"
+            )
         )
         out(
             f"{'queries':<16}{'p50 ms':>9}{'floor':>8}{'ratio':>8}"
@@ -668,6 +885,30 @@ def print_report(reports, count, rounds):
                 continue
             line = ratio_line(label, report["timings"][label], floor[label], 34)
             out(line[:34] + f"{total:>6}" + line[34:])
+        out()
+    for report in reports:
+        took = report["timings"].get("took")
+        if not took:
+            continue
+        requests = report["timings"]["requests"]
+        out(
+            f"{report['name']}: the engine's own time (took, summed over the "
+            "requests of a search) beside the client's, per kind"
+        )
+        out(
+            f"{'queries':<16}{'p50 ms':>9}{'took':>8}{'p95 ms':>9}{'took':>8}"
+            f"{'p99 ms':>9}{'took':>8}{'requests':>10}"
+        )
+        for category in ["all", *dict.fromkeys(c for c, *_rest in QUERY_MIX)]:
+            values, engine = report["timings"][category], took[category]
+            out(
+                f"{category:<16}"
+                + "".join(
+                    f"{percentile(values, q):>9.1f}{percentile(engine, q):>8.1f}"
+                    for q in (0.5, 0.95, 0.99)
+                )
+                + f"{sum(requests[category]) / len(requests[category]):>10.1f}"
+            )
         out()
     out("Relevance on the benchmark corpus (search/relevance/bench.json)")
     out(f"{'backend':<26}{'queries':>8}{'nDCG@10':>10}{'MRR':>8}")
@@ -729,8 +970,8 @@ def conditions(moment: str) -> str:
         line += (
             f"; {os.cpu_count()} CPUs, {platform.machine()}, "
             f"Python {platform.python_version()}, {java}, "
-            f"engine heap {os.environ.get('ENGINE_HEAP', '1g')}, JVM flags "
-            f"{os.environ.get('ENGINE_JVM_FLAGS', BENCH_JVM_FLAGS)}"
+            f"engine nodes started here: heap {os.environ.get('ENGINE_HEAP', '1g')}, "
+            f"JVM flags {os.environ.get('ENGINE_JVM_FLAGS', BENCH_JVM_FLAGS)}"
         )
     return line
 
@@ -772,52 +1013,71 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    out("Preparing the benchmark database (portal_bench)…", flush=True)
-    call_command("migrate", verbosity=0)
-
     wanted = [name.strip() for name in args.backends.split(",") if name.strip()]
     reports = []
-    if args.reuse and wanted == ["database"]:
+    if args.reuse:
         # A million documents do not fit in memory as a list: streamed, and
-        # kept in portal_bench for later runs.
-        from search.backends.database import DatabaseSearchBackend
+        # kept (portal_bench, or the engine's bench-<N>-documents alias) for
+        # later runs.
+        if "database" in wanted:
+            from search.backends.database import DatabaseSearchBackend
 
-        backend = DatabaseSearchBackend("database")
-        if database_corpus_ready(args.docs):
-            out(f"Reusing the {args.docs:,} documents already indexed.", flush=True)
-        else:
-            out(f"Indexing {args.docs:,} generated documents (streamed)…", flush=True)
-            backend.clear()
-            started = time.perf_counter()
-            result = backend.reindex(make_corpus(args.docs), batch_size=1000)
-            seconds = time.perf_counter() - started
-            out(
-                f"  {result.indexed:,} in {seconds:.0f} s "
-                f"({result.indexed / seconds:,.0f}/s, generation included)",
-                flush=True,
-            )
-            database_corpus_mark(args.docs)
-            from django.db import connection
+            backend = DatabaseSearchBackend("database")
+            if database_corpus_ready(args.docs):
+                out(f"Reusing the {args.docs:,} documents already indexed.", flush=True)
+            else:
+                out("Preparing the benchmark database…", flush=True)
+                call_command("migrate", verbosity=0)
+                out(
+                    f"Indexing {args.docs:,} generated documents (streamed)…",
+                    flush=True,
+                )
+                backend.clear()
+                started = time.perf_counter()
+                result = backend.reindex(make_corpus(args.docs), batch_size=1000)
+                seconds = time.perf_counter() - started
+                out(
+                    f"  {result.indexed:,} in {seconds:.0f} s "
+                    f"({result.indexed / seconds:,.0f}/s, generation included)",
+                    flush=True,
+                )
+                database_corpus_mark(args.docs)
+                from django.db import connection
 
-            with connection.cursor() as cursor:  # fresh statistics, visibility map
-                cursor.execute("VACUUM ANALYZE search_document")
-        if args.index_only:
-            return
-        out(conditions("queries begin"), flush=True)
-        reports.append(
-            bench_database_reused(
-                "database (PostgreSQL)",
-                backend,
-                args.docs,
-                args.rounds,
-                skip_relevance=args.skip_relevance,
-            )
-        )
-        print_report(reports, args.docs, args.rounds)
+                with connection.cursor() as cursor:  # fresh statistics
+                    cursor.execute("VACUUM ANALYZE search_document")
+            if not args.index_only:
+                out(conditions("database queries begin"), flush=True)
+                reports.append(
+                    bench_database_reused(
+                        "database (PostgreSQL)",
+                        backend,
+                        args.docs,
+                        args.rounds,
+                        skip_relevance=args.skip_relevance,
+                    )
+                )
+        for name in ("opensearch", "elasticsearch"):
+            if name in wanted:
+                report = bench_engine(
+                    name,
+                    None,
+                    args.rounds,
+                    count=args.docs,
+                    reuse=True,
+                    skip_relevance=args.skip_relevance,
+                    index_only=args.index_only,
+                )
+                if report:
+                    reports.append(report)
+        if reports:
+            print_report(reports, args.docs, args.rounds)
         out()
         out(conditions("end"))
         return
 
+    out("Preparing the benchmark database (portal_bench)…", flush=True)
+    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     documents = list(make_corpus(args.docs))
     out(

@@ -11,13 +11,16 @@ SNIPPETS = 2
 
 class EngineHighlighting:
     @staticmethod
-    def _highlight(search):
-        """``search`` asking for the title whole and snippets of the bodies."""
+    def _highlight(search, query=None):
+        """``search`` asking for the title whole and snippets of the bodies
+        (of ``query``'s words when given, else of the search's)."""
         search = search.highlight_options(
             pre_tags=[MARK_START],
             post_tags=[MARK_END],
             require_field_match=False,
         )
+        if query is not None:
+            search = search.highlight_options(highlight_query=query.to_dict())
         for name in ("title", *(f"title_{c}" for c in ENGINE_LANGUAGES)):
             search = search.highlight(name, number_of_fragments=0)
         for name in (

@@ -63,6 +63,13 @@ SOURCE_FIELDS = [
 # discussions in one request, see _discussion_replies.)
 COLLAPSE = {"field": "collapse_key"}
 GROUP_COUNT_PRECISION = 40_000  # cardinality is exact below this
+# Facets of a text search are counted over its best-scoring matches, up to this
+# many (every match when there are fewer: exact); beyond, the counts and the
+# number of discussions are scaled from them and shown as estimates, as the
+# database backend does for broad queries. Counting discussions (a cardinality
+# per facet value) over tens of thousands of matches cost most of a broad
+# query's time.
+FACET_SAMPLE = 2000
 _SQS_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
 
 
@@ -146,24 +153,40 @@ class EngineQueries:
             default_operator="and",
         )
 
-    def _text_query(self, text: str):
+    @staticmethod
+    def _fuzzy_possible(text: str) -> bool:
+        return bool(text) and not (
+            has_operators(text)
+            or len(query_tokens(text)) > MAX_FUZZY_TOKENS
+            or has_cjk(text)
+        )
+
+    def _text_query(self, text: str, *, fuzzy: bool = True):
+        """The words as typed (AND), most of them for a question, and with
+        ``fuzzy`` misspellings too. The search asks for misspellings only when
+        the words as typed find few matches (as the database backend corrects
+        them): fuzzy terms over four fields made selective queries 5-10 times
+        slower, and their highlighting slower still."""
         from elasticsearch.dsl import Q
 
         strict = self._strict_query(text)
         words = query_tokens(text)
-        if has_operators(text) or len(words) > MAX_FUZZY_TOKENS or has_cjk(text):
+        if not self._fuzzy_possible(text):
             return strict
-        fuzzy = Q(
-            "multi_match",
-            query=capped_text(text, MAX_FUZZY_TOKENS),
-            fields=["title^2", "tags.text", "summary", "body"],
-            fuzziness="AUTO",
-            prefix_length=1,
-            max_expansions=FUZZY_EXPANSIONS,
-            operator="and",
-            boost=0.3,
-        )
-        should = [strict, fuzzy]
+        should = [strict]
+        if fuzzy:
+            should.append(
+                Q(
+                    "multi_match",
+                    query=capped_text(text, MAX_FUZZY_TOKENS),
+                    fields=["title^2", "tags.text", "summary", "body"],
+                    fuzziness="AUTO",
+                    prefix_length=1,
+                    max_expansions=FUZZY_EXPANSIONS,
+                    operator="and",
+                    boost=0.3,
+                )
+            )
         if len(words) >= QUESTION_WORDS:
             # A question ("how to train district officers"): its small words
             # ("how", "to") are in few documents, so most words are enough, as
@@ -178,15 +201,26 @@ class EngineQueries:
                     boost=0.5,
                 )
             )
+        if len(should) == 1:
+            return strict
         return Q("bool", should=should, minimum_should_match=1)
 
     # The request -------------------------------------------------------------
 
-    def _build(self, query: SearchQuery, scope: SearchScope, text: str) -> dict:
+    def _build(
+        self,
+        query: SearchQuery,
+        scope: SearchScope,
+        text: str,
+        *,
+        fuzzy: bool = True,
+        count_also: str | None = None,
+    ) -> dict:
         from elasticsearch.dsl import Q, Search
 
         search = Search()
-        must = [self._text_query(text)] if text else []
+        text_query = self._text_query(text, fuzzy=fuzzy) if text else None
+        must = [text_query] if text else []
         visibility = self._visibility(scope)
         search = search.query(
             Q(
@@ -198,11 +232,21 @@ class EngineQueries:
         filters = self._filter_clauses(query)
         if filters:
             search = search.post_filter(Q("bool", filter=filters))
-        self._facet_aggregations(search, query)
+        sampled = bool(text)
+        self._facet_aggregations(search, query, sample=FACET_SAMPLE if sampled else 0)
         if text:
-            search = self._highlight(search)
+            # Misspellings tolerated: marked as the correction spells them,
+            # when there is one (highlighting fuzzy terms costs most of such
+            # a search: their automata run over each hit's fields).
+            search = self._highlight(
+                search,
+                self._strict_query(count_also) if fuzzy and count_also else None,
+            )
             if not has_operators(text):
-                search = self._spelling_check(search, text, filters)
+                # The count of the words as typed: the request's own total
+                # when it searches nothing else.
+                exact = text_query != self._strict_query(text)
+                search = self._spelling_check(search, text, filters, exact=exact)
         if query.effective_sort == Sort.DATE or not text:
             search = search.sort(DATE_SORT, "_score", TIE_BREAKER)
         else:
@@ -216,6 +260,22 @@ class EngineQueries:
             field="collapse_key",
             precision_threshold=GROUP_COUNT_PRECISION,
         )
+        if sampled:
+            # Every match of the query (the facets' sample is a part of them).
+            search.aggs.bucket("matched", "filter", filter=Q("match_all"))
+        if count_also:
+            # The corrected words' matches the reader may see (did you mean),
+            # counted in this request over the whole index.
+            visibility = self._visibility(scope)
+            search.aggs.bucket("corrected", "global").bucket(
+                "total",
+                "filter",
+                filter=Q(
+                    "bool",
+                    must=[self._strict_query(count_also)],
+                    filter=[*filters, *([visibility] if visibility else [])],
+                ),
+            )
         search = search.source(SOURCE_FIELDS).extra(
             from_=query.offset,
             size=query.per_page,
@@ -227,13 +287,30 @@ class EngineQueries:
     # Search ----------------------------------------------------------------
 
     def search(self, query: SearchQuery, scope: SearchScope) -> SearchResults:
-        """One request answers the page, its facets and the spelling check;
-        at most one more runs when a correction may find more."""
-        response = self._search_raw(self._build(query, scope, query.text))
-        results = self._results(query, response, scope, query.text)
-        if query.text and results.total < CORRECTION_THRESHOLD:
-            corrected = self._corrected(query.text, response)
-            if corrected and corrected.lower() != query.text.lower():
+        """One request answers the page, its facets and the spelling check
+        with the words as typed; when they find few matches, a second one
+        tolerates misspellings, and at most one more runs when a correction
+        may find more."""
+        text = query.text
+        fuzzy = False
+        response = self._search_raw(self._build(query, scope, text, fuzzy=False))
+        if self._fuzzy_possible(text) and self._exact(response) < CORRECTION_THRESHOLD:
+            fuzzy = True
+            corrected = self._corrected(text, response)
+            response = self._search_raw(
+                self._build(
+                    query,
+                    scope,
+                    text,
+                    count_also=corrected
+                    if corrected and corrected.lower() != text.lower()
+                    else None,
+                )
+            )
+        results = self._results(query, response, scope, text, fuzzy=fuzzy)
+        if text and results.total < CORRECTION_THRESHOLD:
+            corrected = self._corrected(text, response)
+            if corrected and corrected.lower() != text.lower():
                 if results.total == 0 and query.autocorrect:
                     # As the database backend: show what the correction finds.
                     retry = self._results(
@@ -245,11 +322,19 @@ class EngineQueries:
                     if retry.total:
                         retry.corrected_text = corrected
                         return retry
-                elif self._total(query, scope, corrected) > self._exact(response):
+                elif self._corrected_total(
+                    response, query, scope, corrected
+                ) > self._exact(response):
                     # Offered only when it finds more that the visitor may see:
                     # the suggester itself ignores visibility.
                     results.suggestion = corrected
         return results
+
+    def _corrected_total(self, response, query, scope, corrected: str) -> int:
+        counted = response.get("aggregations", {}).get("corrected")
+        if counted is not None:
+            return int(counted["total"]["doc_count"])
+        return self._total(query, scope, corrected)
 
     def _total(self, query: SearchQuery, scope: SearchScope, text: str) -> int:
         from elasticsearch.dsl import Q, Search
@@ -297,7 +382,13 @@ class EngineQueries:
                 hit.group_url = urls.get(hit.collapse_key, "")
 
     def _discussion_replies(
-        self, hits: list[SearchHit], query: SearchQuery, scope: SearchScope, text
+        self,
+        hits: list[SearchHit],
+        query: SearchQuery,
+        scope: SearchScope,
+        text,
+        *,
+        fuzzy: bool = True,
     ) -> None:
         """How many replies of each discussion on the page match (one request,
         only when the page shows discussions)."""
@@ -310,7 +401,7 @@ class EngineQueries:
         search = Search().query(
             Q(
                 "bool",
-                must=[self._text_query(text)],
+                must=[self._text_query(text, fuzzy=fuzzy)],
                 filter=[
                     Q("terms", collapse_key=keys),
                     *self._filter_clauses(query),
@@ -336,12 +427,17 @@ class EngineQueries:
         response: dict,
         scope: SearchScope | None = None,
         text: str = "",
+        *,
+        fuzzy: bool = True,
     ) -> SearchResults:
         results = SearchResults(query=query, engine=self.name)
         results.total = int(response["hits"]["total"]["value"])
-        shown = response.get("aggregations", {}).get("shown", {}).get("groups")
+        aggregations = response.get("aggregations", {})
+        shown = aggregations.get("shown", {}).get("groups")
         if shown is not None:
             results.total = int(shown["value"])
+        if (self._sample_scale(response) or 1) > 1:
+            results.facets_approximate = True
         for hit in response["hits"]["hits"]:
             source = hit["_source"]
             language = source.get("language") or "en"
@@ -372,7 +468,7 @@ class EngineQueries:
             )
         if scope is not None:
             self._group_urls(results.hits, scope)
-            self._discussion_replies(results.hits, query, scope, text)
+            self._discussion_replies(results.hits, query, scope, text, fuzzy=fuzzy)
         results.facets = facet_results(query, self._facet_counts(response))
         return results
 

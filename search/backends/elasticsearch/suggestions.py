@@ -11,18 +11,20 @@ from .querying import DATE_SORT, FUZZY_EXPANSIONS, TIE_BREAKER, capped_text
 
 
 class EngineSuggestions:
-    def _spelling_check(self, search, text: str, filters: list):
-        """``search`` also counting the matches of the words as typed and asking
-        the term suggester for corrections (no extra request)."""
+    def _spelling_check(self, search, text: str, filters: list, *, exact=True):
+        """``search`` asking the term suggester for corrections and, with
+        ``exact``, counting the matches of the words as typed (no extra
+        request; without it, the request's own total is that count)."""
         from elasticsearch.dsl import Q
 
         # Matches of the words as typed (no fuzziness), in the same
         # request: the yardstick of a spelling correction.
-        search.aggs.bucket(
-            "exact",
-            "filter",
-            filter=Q("bool", must=[self._strict_query(text)], filter=filters or []),
-        )
+        if exact:
+            search.aggs.bucket(
+                "exact",
+                "filter",
+                filter=Q("bool", must=[self._strict_query(text)], filter=filters or []),
+            )
         return search.suggest(
             "spelling",
             capped_text(text),
@@ -31,9 +33,11 @@ class EngineSuggestions:
 
     @staticmethod
     def _exact(response: dict) -> int:
-        return int(
-            response.get("aggregations", {}).get("exact", {}).get("doc_count", 0)
-        )
+        """Matches of the words as typed, with the filters."""
+        exact = response.get("aggregations", {}).get("exact")
+        if exact is None:
+            return int(response["hits"]["total"]["value"])
+        return int(exact.get("doc_count", 0))
 
     @staticmethod
     def _corrected(text: str, response: dict) -> str | None:
