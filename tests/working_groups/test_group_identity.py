@@ -91,3 +91,32 @@ def test_the_demo_gives_each_group_its_own_colour_and_tagline(db):
     assert len(groups) == 3
     assert all(group.tagline for group in groups)
     assert len({group.colour for group in groups}) == 3
+
+
+@pytest.mark.django_db
+def test_group_images_cost_no_cache_writes_in_the_database_cache(home_page, client):
+    """With the deployed caches (the database cache by default), showing group
+    cards with images twice writes nothing to the database cache: renditions
+    have a cache of their own (Wagtail sets it on every rendering)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from portal.settings import base
+
+    for index in range(3):
+        WorkingGroupFactory(title=f"Group {index}", image=an_image(f"Image {index}"))
+    caches = {
+        "default": base.CACHES["default"],
+        "renditions": base.CACHES["renditions"],
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    with override_settings(CACHES=caches):
+        call_command("createcachetable", verbosity=0)
+        client.get("/working-groups/")  # renditions made once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/working-groups/")
+    assert response.status_code == 200
+    assert response.content.count(b'class="group-card__image"') >= 3
+    cache_writes = [q["sql"] for q in queries if "portal_cache" in q["sql"]]
+    assert not any("rendition" in sql for sql in cache_writes), cache_writes
